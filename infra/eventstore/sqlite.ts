@@ -1,0 +1,430 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { Observable, Subject } from 'rxjs';
+import { ActualRevision, StreamNotFoundError, WrongExpectedVersionError } from './errors.js';
+import type {
+  AppendResult,
+  Checkpoint,
+  EventData,
+  EventFilter,
+  EventStore,
+  ExpectedRevision,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  SubscriptionMessage,
+} from './port.js';
+
+export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+
+export interface SqliteEventStoreOptions {
+  /** The database file; several processes may open the same one. */
+  file: string;
+  /**
+   * FULL (our default) makes every acknowledged append survive a power loss;
+   * NORMAL only survives a process crash. Group commit makes FULL affordable.
+   */
+  synchronous?: SqliteSynchronous;
+  /** How often a live subscription looks for commits made by other processes. */
+  pollMs?: number;
+  /** Events per page when catching up. */
+  pageSize?: number;
+  now?: () => Date;
+}
+
+interface EventRow {
+  position: number | bigint;
+  id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  created: number;
+}
+
+interface PendingAppend {
+  streamId: string;
+  events: readonly EventData[];
+  expected: ExpectedRevision;
+  checkpoint: Checkpoint | undefined;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position  INTEGER PRIMARY KEY AUTOINCREMENT,
+  id        TEXT    NOT NULL,
+  stream_id TEXT    NOT NULL,
+  revision  INTEGER NOT NULL,
+  type      TEXT    NOT NULL,
+  data      TEXT    NOT NULL,
+  metadata  TEXT    NOT NULL,
+  created   INTEGER NOT NULL,
+  UNIQUE (stream_id, revision)
+);
+CREATE INDEX IF NOT EXISTS events_by_id ON events (id);
+CREATE INDEX IF NOT EXISTS events_by_type ON events (type, position);
+CREATE TABLE IF NOT EXISTS checkpoints (
+  subscriber TEXT PRIMARY KEY,
+  position   INTEGER NOT NULL
+);
+`;
+
+/** Catch-up pages are separated by a turn of the event loop so a slow consumer is not flooded. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The embedded event store: EventStoreDB's semantics on one SQLite file.
+ *
+ * Appends made in the same turn of the event loop are group-committed: one
+ * transaction (one fsync) for all of them, each in its own savepoint so that
+ * one append's wrong expected version does not fail its neighbours.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly pollMs: number;
+  private readonly pageSize: number;
+  private readonly now: () => Date;
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
+  /** Fires after a commit by this process, and when polling sees another process's commit. */
+  private readonly written = new Subject<void>();
+  private liveSubscriptions = 0;
+  private poller: NodeJS.Timeout | undefined;
+  private lastDataVersion = 0;
+  private closed = false;
+
+  private readonly statements;
+  /** Reads with a shape chosen per call (filters, direction) are prepared once per shape. */
+  private readonly prepared = new Map<string, Database.Statement>();
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.db = new Database(options.file, { timeout: 10_000 });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.exec(SCHEMA);
+    this.pollMs = options.pollMs ?? 20;
+    this.pageSize = options.pageSize ?? 1000;
+    this.now = options.now ?? (() => new Date());
+    this.statements = {
+      streamHead: this.db.prepare<[string], { revision: number | null }>(
+        'SELECT max(revision) AS revision FROM events WHERE stream_id = ?',
+      ),
+      idsFrom: this.db.prepare<[string, number, number], { id: string; position: number | bigint }>(
+        'SELECT id, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+      revisionOfId: this.db.prepare<[string, string], { revision: number }>(
+        'SELECT revision FROM events WHERE stream_id = ? AND id = ? ORDER BY revision LIMIT 1',
+      ),
+      insert: this.db.prepare(
+        `INSERT INTO events (id, stream_id, revision, type, data, metadata, created)
+         VALUES (@id, @stream_id, @revision, @type, @data, @metadata, @created)`,
+      ),
+      head: this.db.prepare<[], { position: number | bigint | null }>('SELECT max(position) AS position FROM events'),
+      readCheckpoint: this.db.prepare<[string], { position: number | bigint }>(
+        'SELECT position FROM checkpoints WHERE subscriber = ?',
+      ),
+      // A checkpoint never moves backwards: a late writer cannot undo a newer one.
+      writeCheckpoint: this.db.prepare(
+        `INSERT INTO checkpoints (subscriber, position) VALUES (?, ?)
+         ON CONFLICT (subscriber) DO UPDATE SET position = max(position, excluded.position)`,
+      ),
+      deleteCheckpoint: this.db.prepare('DELETE FROM checkpoints WHERE subscriber = ?'),
+    };
+  }
+
+  append(
+    streamId: string,
+    events: readonly EventData[],
+    expectedRevision: ExpectedRevision = 'any',
+    options: { checkpoint?: Checkpoint } = {},
+  ): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('event store is closed'));
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({ streamId, events, expected: expectedRevision, checkpoint: options.checkpoint, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Writes every append queued since the last flush in one transaction. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    let wrote = false;
+    const one = this.db.transaction((append: PendingAppend) => {
+      const outcome = this.appendNow(append);
+      if (append.checkpoint) this.saveCheckpoint(append.checkpoint);
+      return outcome;
+    });
+    const all = this.db.transaction(() => {
+      for (const append of batch) {
+        try {
+          const { result, written } = one(append);
+          wrote ||= written;
+          outcomes.push({ ok: true, result });
+        } catch (error) {
+          // The savepoint of this append rolled back; its neighbours go on.
+          outcomes.push({ ok: false, error });
+        }
+      }
+    });
+    try {
+      all();
+    } catch (error) {
+      // The commit itself failed (e.g. the file stayed locked): nothing was written.
+      for (const append of batch) append.reject(error);
+      return;
+    }
+    batch.forEach((append, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) append.resolve(outcome.result);
+      else append.reject(outcome.error);
+    });
+    if (wrote) this.written.next();
+  }
+
+  /** Runs inside a savepoint. Implements EventStoreDB's expected-revision and idempotency rules. */
+  private appendNow({ streamId, events, expected }: PendingAppend): { result: AppendResult; written: boolean } {
+    const current = this.statements.streamHead.get(streamId)?.revision ?? -1;
+    const actual: ActualRevision = current === -1 ? 'no_stream' : current;
+    const fail = () => new WrongExpectedVersionError(streamId, expected, actual);
+
+    // Where would these events already be, if this is a retry of an earlier append?
+    let retryFrom: number | undefined;
+    if (typeof expected === 'number') {
+      if (expected < -1) throw new RangeError(`expected revision ${expected} is not valid`);
+      if (current === expected) retryFrom = undefined;
+      else if (current > expected) retryFrom = expected + 1;
+      else throw fail();
+    } else if (expected === 'no_stream') {
+      if (current !== -1) retryFrom = 0;
+    } else {
+      if (expected === 'stream_exists' && current === -1) throw fail();
+      const firstId = events[0]?.id;
+      if (firstId !== undefined) retryFrom = this.statements.revisionOfId.get(streamId, firstId)?.revision;
+    }
+
+    if (retryFrom !== undefined) {
+      const existing = this.statements.idsFrom.all(streamId, retryFrom, events.length);
+      const same = events.length > 0 && existing.length === events.length && events.every((e, i) => e.id === existing[i]!.id);
+      if (!same) throw fail();
+      return {
+        result: { nextExpectedRevision: retryFrom + events.length - 1, position: BigInt(existing.at(-1)!.position) },
+        written: false,
+      };
+    }
+
+    const created = this.now().getTime();
+    let position: Position = 0n;
+    events.forEach((event, i) => {
+      const info = this.statements.insert.run({
+        id: event.id ?? randomUUID(),
+        stream_id: streamId,
+        revision: current + 1 + i,
+        type: event.type,
+        data: JSON.stringify(event.data ?? null),
+        metadata: JSON.stringify(event.metadata ?? {}),
+        created,
+      });
+      position = BigInt(info.lastInsertRowid);
+    });
+    if (events.length === 0) position = BigInt(this.statements.head.get()?.position ?? 0);
+    return { result: { nextExpectedRevision: current + events.length, position }, written: events.length > 0 };
+  }
+
+  private saveCheckpoint({ subscriber, position }: Checkpoint): void {
+    this.statements.writeCheckpoint.run(subscriber, position);
+  }
+
+  async readCheckpoint(subscriber: string): Promise<Position | null> {
+    const row = this.statements.readCheckpoint.get(subscriber);
+    return row ? BigInt(row.position) : null;
+  }
+
+  async writeCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    this.saveCheckpoint(checkpoint);
+  }
+
+  /** Forgets a checkpoint so the subscriber reads from the start again (replay, tests). */
+  async resetCheckpoint(subscriber: string): Promise<void> {
+    this.statements.deleteCheckpoint.run(subscriber);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const limit = options.maxCount ?? -1;
+    const rows = this.statement(
+      `SELECT * FROM events WHERE stream_id = ? AND revision ${backwards ? '<=' : '>='} ?
+       ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT ?`,
+    ).all(streamId, from, limit) as EventRow[];
+    if (rows.length === 0 && this.statements.streamHead.get(streamId)?.revision == null) {
+      throw new StreamNotFoundError(streamId);
+    }
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.readPage(options.after ?? 0n, options.maxCount ?? this.pageSize, options.filter).rows.map(toRecorded);
+  }
+
+  /**
+   * One page after `after`, read in one snapshot with the head at that moment,
+   * so a filtered reader that reached the end of the page knows it has seen
+   * everything up to the head.
+   */
+  private readPage(after: Position, limit: number, filter: EventFilter | undefined): { rows: EventRow[]; head: Position } {
+    const where: string[] = ['position > ?'];
+    const params: unknown[] = [after];
+    if (filter?.streamPrefixes?.length) {
+      // substr() rather than LIKE: stream names may contain % and _.
+      where.push(`(${filter.streamPrefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ')})`);
+      for (const prefix of filter.streamPrefixes) params.push(prefix.length, prefix);
+    }
+    if (filter?.eventTypes?.length) {
+      where.push(`type IN (${filter.eventTypes.map(() => '?').join(', ')})`);
+      params.push(...filter.eventTypes);
+    }
+    const read = this.db.transaction(() => {
+      const head = BigInt(this.statements.head.get()?.position ?? 0);
+      const rows = this.statement(
+        `SELECT * FROM events WHERE ${where.join(' AND ')} AND position <= ? ORDER BY position LIMIT ?`,
+      ).all(...params, head, limit) as EventRow[];
+      return { rows, head };
+    });
+    return read.deferred();
+  }
+
+  subscribe(options: SubscribeOptions = {}): Observable<SubscriptionMessage> {
+    return new Observable<SubscriptionMessage>((subscriber) => {
+      const from = options.from ?? 'start';
+      let cursor: Position =
+        from === 'start' ? 0n : from === 'end' ? BigInt(this.statements.head.get()?.position ?? 0) : from.after;
+      let stopped = false;
+      let reading = false;
+      let wokenWhileReading = false;
+
+      const pump = async () => {
+        if (reading) {
+          wokenWhileReading = true;
+          return;
+        }
+        reading = true;
+        try {
+          do {
+            wokenWhileReading = false;
+            for (;;) {
+              if (stopped || this.closed) return;
+              const { rows, head } = this.readPage(cursor, this.pageSize, options.filter);
+              for (const row of rows) {
+                if (stopped) return;
+                subscriber.next({ kind: 'event', event: toRecorded(row) });
+              }
+              if (rows.length < this.pageSize) {
+                if (head > cursor) {
+                  cursor = head;
+                  subscriber.next({ kind: 'checkpoint', position: head });
+                }
+                break;
+              }
+              cursor = BigInt(rows.at(-1)!.position);
+              await nextTurn();
+            }
+          } while (wokenWhileReading);
+        } catch (error) {
+          if (!stopped) subscriber.error(error);
+        } finally {
+          reading = false;
+        }
+      };
+
+      const wake = this.written.subscribe(() => void pump());
+      this.startPolling();
+      void pump();
+      return () => {
+        stopped = true;
+        wake.unsubscribe();
+        this.stopPolling();
+      };
+    });
+  }
+
+  /** Commits by other processes are only visible by asking; data_version changes when they happen. */
+  private startPolling(): void {
+    this.liveSubscriptions += 1;
+    if (this.poller) return;
+    this.lastDataVersion = this.dataVersion();
+    this.poller = setInterval(() => {
+      if (this.closed) return;
+      const version = this.dataVersion();
+      if (version !== this.lastDataVersion) {
+        this.lastDataVersion = version;
+        this.written.next();
+      }
+    }, this.pollMs);
+    this.poller.unref();
+  }
+
+  private stopPolling(): void {
+    this.liveSubscriptions -= 1;
+    if (this.liveSubscriptions === 0 && this.poller) {
+      clearInterval(this.poller);
+      this.poller = undefined;
+    }
+  }
+
+  private dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.prepared.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.prepared.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async headPosition(): Promise<Position | null> {
+    const head = this.statements.head.get()?.position;
+    return head == null ? null : BigInt(head);
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    if (this.poller) clearInterval(this.poller);
+    this.written.complete();
+    this.db.close();
+  }
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: BigInt(row.position),
+    created: new Date(row.created),
+  };
+}

@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from './config.js';
+import type { EventStore } from './eventstore/port.js';
+import { SqliteEventStore } from './eventstore/sqlite.js';
+import type { ReadStore } from './readstore/port.js';
+import { SqliteReadStore } from './readstore/sqlite.js';
+
+export interface Stores {
+  events: EventStore;
+  reads: ReadStore;
+}
+
+/** The event store named by EVENTSTORE_URL, or the embedded one under DATA_DIR. */
+export async function openEventStore(config: Config): Promise<EventStore> {
+  if (config.eventStoreUrl) {
+    const { EsdbEventStore } = await import('./eventstore/esdb.js');
+    return EsdbEventStore.connect(config.eventStoreUrl);
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteEventStore({
+    file: join(config.dataDir, 'events.db'),
+    synchronous: config.sqliteSynchronous,
+    pollMs: config.eventStorePollMs,
+  });
+}
+
+/** The read store named by MONGODB_URL, or the embedded one beside the event store. */
+export async function openReadStore(config: Config): Promise<ReadStore> {
+  if (config.mongodbUrl) {
+    const { MongoReadStore } = await import('./readstore/mongo.js');
+    return MongoReadStore.connect(config.mongodbUrl, config.mongodbDatabase);
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  // A file of its own: projections then never wait on the event log's write lock.
+  return new SqliteReadStore({ file: join(config.dataDir, 'readmodels.db'), synchronous: config.sqliteSynchronous });
+}
+
+export async function openStores(config: Config): Promise<Stores> {
+  const events = await openEventStore(config);
+  try {
+    return { events, reads: await openReadStore(config) };
+  } catch (error) {
+    await events.close();
+    throw error;
+  }
+}

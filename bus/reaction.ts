@@ -35,7 +35,8 @@ export interface TimerRule<State, Command, Event extends DomainEvent> {
    * cancel. `command` is built when the timer fires, with the firing time.
    */
   schedule(event: RecordedEvent): TimerChange[];
-  fire(timer: DueTimer, now: Date): Target<Command>[];
+  /** May perform an effect first (a delivery's HTTP call); the outcome comes back as commands. */
+  fire(timer: DueTimer, now: Date): Target<Command>[] | Promise<Target<Command>[]>;
 }
 
 export type TimerChange =

@@ -22,7 +22,14 @@ export function given<State, Command, Event extends DomainEvent>(
           t.same(run(), [], message);
         },
         rejects(code: string, message = `rejects with ${code}`) {
-          t.throws(run, (error: unknown) => error instanceof Rejection && error.code === code, message);
+          let thrown: unknown;
+          try {
+            run();
+          } catch (error) {
+            thrown = error;
+          }
+          t.ok(thrown instanceof Rejection, `${message}: a Rejection is thrown`);
+          t.equal((thrown as Rejection | undefined)?.code, code, message);
         },
       };
     },

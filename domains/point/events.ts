@@ -1,35 +1,28 @@
+import type { DomainEvent } from '../../bus/decider.js';
 import type { PaymentRef } from '../payment/events.js';
 
 /** The point ledger of one user (stream `points-{userId}`). */
 
-export interface PointsCharged {
-  type: 'PointsCharged';
-  data: { userId: string; chargeId: string; amount: number; balanceAfter: number; chargedAt: string };
-}
+export type PointsCharged = DomainEvent<
+  'PointsCharged',
+  { userId: string; chargeId: string; amount: number; balanceAfter: number; chargedAt: string }
+>;
 
-export interface PointsDebited {
-  type: 'PointsDebited';
-  data: PaymentRef & { balanceAfter: number; debitedAt: string };
-}
+export type PointsDebited = DomainEvent<'PointsDebited', PaymentRef & { balanceAfter: number; debitedAt: string }>;
 
-export interface DebitFailed {
-  type: 'DebitFailed';
-  data: PaymentRef & { reason: 'INSUFFICIENT_BALANCE'; balance: number; failedAt: string };
-}
+export type DebitFailed = DomainEvent<
+  'DebitFailed',
+  PaymentRef & { reason: 'INSUFFICIENT_BALANCE'; balance: number; failedAt: string }
+>;
 
-export interface PointsRefunded {
-  type: 'PointsRefunded';
-  data: PaymentRef & { balanceAfter: number; refundedAt: string };
-}
+/** The compensation: a failed payment's debit given back. */
+export type PointsRefunded = DomainEvent<'PointsRefunded', PaymentRef & { balanceAfter: number; refundedAt: string }>;
 
 /**
  * The payment failed before any debit: recorded so that a SeatReserved that
  * arrives later (the TIMEOUT race) never debits for a dead payment.
  */
-export interface DebitVoided {
-  type: 'DebitVoided';
-  data: PaymentRef & { voidedAt: string };
-}
+export type DebitVoided = DomainEvent<'DebitVoided', PaymentRef & { voidedAt: string }>;
 
 export type PointEvent = PointsCharged | PointsDebited | DebitFailed | PointsRefunded | DebitVoided;
 

@@ -1,0 +1,37 @@
+import { isEvent } from '../../bus/decider.js';
+import type { Reaction } from '../../bus/reaction.js';
+import type { PaymentEvent } from '../payment/events.js';
+import type { SeatEvent } from '../reservation/events.js';
+import type { PointCommand } from './commands.js';
+import type { PointEvent } from './events.js';
+import { refOf } from './ref.js';
+import { pointsStream, wallet, type WalletState } from './wallet.js';
+
+type PointReaction = Reaction<WalletState, PointCommand, PointEvent>;
+
+/** The seat is reserved for this payment: take the points. */
+export const debitOnSeatReserved: PointReaction = {
+  name: 'point.debitOnSeatReserved',
+  aggregate: wallet,
+  eventTypes: ['SeatReserved'],
+  react(event) {
+    if (!isEvent<SeatEvent, 'SeatReserved'>(event, 'SeatReserved')) return [];
+    const ref = refOf(event.data);
+    // The event's own time, not the clock: a replay decides the same way.
+    return [{ streamId: pointsStream(ref.userId), command: { type: 'Debit', data: { ...ref, now: event.created.toISOString() } } }];
+  },
+};
+
+/** The payment failed: give the points back, or void a debit that has not happened yet. */
+export const refundOnPaymentFailed: PointReaction = {
+  name: 'point.refundOnPaymentFailed',
+  aggregate: wallet,
+  eventTypes: ['PaymentFailed'],
+  react(event) {
+    if (!isEvent<PaymentEvent, 'PaymentFailed'>(event, 'PaymentFailed')) return [];
+    const ref = refOf(event.data);
+    return [{ streamId: pointsStream(ref.userId), command: { type: 'Refund', data: { ...ref, now: event.created.toISOString() } } }];
+  },
+};
+
+export const reactions: readonly PointReaction[] = [debitOnSeatReserved, refundOnPaymentFailed];

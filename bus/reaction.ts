@@ -49,3 +49,11 @@ export interface DueTimer {
   streamId: string;
   payload: Record<string, unknown>;
 }
+
+/**
+ * A reaction or timer rule of some aggregate, for lists that mix aggregates.
+ * Method parameters are bivariant in TypeScript, so every concrete reaction
+ * fits without a cast.
+ */
+export type ServiceReaction = Reaction<unknown, unknown, DomainEvent>;
+export type ServiceTimer = TimerRule<unknown, unknown, DomainEvent>;

@@ -1,0 +1,91 @@
+import type { Checkpoint, EventStore, Metadata, Position, RecordedEvent } from '../infra/eventstore/port.js';
+import { isStreamNotFound, isWrongExpectedVersion } from '../infra/eventstore/errors.js';
+import { fold, type Aggregate, type DomainEvent } from './decider.js';
+
+export interface CommandOptions {
+  /** The id of the n-th new event; reactions and timers derive them so a retry is idempotent. */
+  eventId?: (n: number) => string;
+  metadata?: Metadata;
+  /** A subscriber checkpoint to commit with the append (reactions). */
+  checkpoint?: Checkpoint;
+  /** Attempts on a wrong expected version before giving up. */
+  maxAttempts?: number;
+}
+
+export interface CommandResult<State, Event extends DomainEvent> {
+  /** The events this command appended; empty when it decided nothing. */
+  events: Event[];
+  state: State;
+  /** The stream's revision after the command (-1: still no stream). */
+  revision: number;
+  /** Where the appended events landed in $all; null when nothing was appended. */
+  position: Position | null;
+}
+
+export class ConcurrencyExhaustedError extends Error {
+  override readonly name = 'ConcurrencyExhaustedError';
+  constructor(readonly streamId: string, attempts: number) {
+    super(`${streamId} kept changing under ${attempts} attempts`);
+  }
+}
+
+async function readAggregate<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  aggregate: Aggregate<State, Command, Event>,
+  streamId: string,
+): Promise<{ state: State; revision: number }> {
+  let recorded: RecordedEvent[];
+  try {
+    recorded = await store.readStream(streamId);
+  } catch (error) {
+    if (isStreamNotFound(error)) return { state: aggregate.initialState(), revision: -1 };
+    throw error;
+  }
+  const events = recorded.map((e) => ({ type: e.type, data: e.data }) as Event);
+  return { state: fold(aggregate, events), revision: recorded.at(-1)?.revision ?? -1 };
+}
+
+/** Loads a stream's current state (for routes that answer from the aggregate, like a repeat request). */
+export const load = readAggregate;
+
+/**
+ * load → decide → append with the expected revision; on a conflict, load
+ * again and decide again, a bounded number of times. A Rejection thrown by
+ * the decider propagates unchanged.
+ */
+export async function handleCommand<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  aggregate: Aggregate<State, Command, Event>,
+  streamId: string,
+  command: Command,
+  options: CommandOptions = {},
+): Promise<CommandResult<State, Event>> {
+  const maxAttempts = options.maxAttempts ?? 20;
+  for (let attempt = 1; ; attempt++) {
+    const { state, revision } = await readAggregate(store, aggregate, streamId);
+    const events = aggregate.decide(command, state);
+    if (events.length === 0) {
+      if (options.checkpoint) await store.writeCheckpoint(options.checkpoint);
+      return { events, state, revision, position: null };
+    }
+    try {
+      const result = await store.append(
+        streamId,
+        events.map((event, n) => ({
+          id: options.eventId?.(n),
+          type: event.type,
+          data: event.data,
+          metadata: options.metadata,
+        })),
+        revision === -1 ? 'no_stream' : revision,
+        options.checkpoint ? { checkpoint: options.checkpoint } : {},
+      );
+      return { events, state: fold(aggregate, events, state), revision: result.nextExpectedRevision, position: result.position };
+    } catch (error) {
+      if (!isWrongExpectedVersion(error)) throw error;
+      if (attempt >= maxAttempts) throw new ConcurrencyExhaustedError(streamId, attempt);
+      // Contended streams (one seat, one wallet) back off a little so retries spread out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import type { EventStore, Position, RecordedEvent } from '../infra/eventstore/port.js';
+import type { Clock } from '../infra/clock.js';
+import { silentLog, type Log } from '../infra/log.js';
+import { handleCommand } from './command.js';
+import { Consumer } from './consumer.js';
+import { derivedEventId } from './ids.js';
+import { park } from './parking.js';
+import type { ServiceReaction } from './reaction.js';
+
+export interface RetryPolicy {
+  /** Tries per command before the event is parked. */
+  attempts: number;
+  /** First pause; doubles each try. */
+  baseMs: number;
+}
+
+export interface ReactionRunnerOptions {
+  service: string;
+  store: EventStore;
+  reactions: readonly ServiceReaction[];
+  clock: Clock;
+  retry?: RetryPolicy;
+  log?: Log;
+  /** Told about every command a reaction ran, for metrics. */
+  onHandled?: (reaction: string, event: RecordedEvent, appended: readonly { type: string }[]) => void;
+}
+
+interface Work {
+  event: RecordedEvent;
+  reaction: ServiceReaction;
+  streamId: string;
+  command: unknown;
+  /** Which of the reaction's targets for this event: part of the derived event ids. */
+  index: number;
+}
+
+export const reactionSubscriber = (service: string) => `reactions-${service}`;
+
+/**
+ * Runs a service's reactions from one checkpointed subscription, in global
+ * order. Within a batch, work for different streams runs concurrently (the
+ * store group-commits it) while work for one stream keeps its order; the
+ * checkpoint moves after the whole batch. A command that keeps failing is
+ * retried with backoff and then parked, so one poison event cannot stop the
+ * service.
+ */
+export function reactionRunner(options: ReactionRunnerOptions): Consumer {
+  const { service, store, reactions, clock } = options;
+  const log = options.log ?? silentLog;
+  const retry = options.retry ?? { attempts: 5, baseMs: 100 };
+  const subscriber = reactionSubscriber(service);
+  const eventTypes = [...new Set(reactions.flatMap((r) => r.eventTypes))];
+
+  /** Returns whether the checkpoint, if one was given, was committed. */
+  async function run(work: Work, checkpoint?: Position): Promise<boolean> {
+    const { event, reaction, streamId, command, index } = work;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await handleCommand(store, reaction.aggregate, streamId, command, {
+          eventId: (n) => derivedEventId(reaction.name, `${event.id}/${index}`, n),
+          metadata: { correlationId: event.metadata.correlationId ?? event.streamId, causationId: event.id },
+          checkpoint: checkpoint === undefined ? undefined : { subscriber, position: checkpoint },
+        });
+        options.onHandled?.(reaction.name, event, result.events);
+        if (result.events.length > 0) {
+          log.debug(
+            { service, reaction: reaction.name, correlationId: event.metadata.correlationId, source: event.type, appended: result.events.map((e) => e.type) },
+            'reacted',
+          );
+        }
+        return true;
+      } catch (error) {
+        if (attempt >= retry.attempts) {
+          log.error({ service, reaction: reaction.name, eventId: event.id, err: error }, 'parking an event that keeps failing');
+          await park(store, subscriber, reaction.name, event, error, attempt, clock.now());
+          return false;
+        }
+        log.warn({ service, reaction: reaction.name, eventId: event.id, attempt, err: error }, 'reaction failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, retry.baseMs * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  async function handleBatch(events: RecordedEvent[], upTo: Position): Promise<boolean> {
+    const chains = new Map<string, Work[]>();
+    for (const event of events) {
+      for (const reaction of reactions) {
+        if (!reaction.eventTypes.includes(event.type)) continue;
+        let targets;
+        try {
+          targets = reaction.react(event);
+        } catch (error) {
+          // A reaction that cannot even read the event will not do better later.
+          await park(store, subscriber, reaction.name, event, error, 1, clock.now());
+          continue;
+        }
+        targets.forEach((target, index) => {
+          const chain = chains.get(target.streamId) ?? [];
+          chain.push({ event, reaction, streamId: target.streamId, command: target.command, index });
+          chains.set(target.streamId, chain);
+        });
+      }
+    }
+    // One chain (the usual live case): its last command carries the checkpoint
+    // in its own transaction. Several chains run concurrently, so the
+    // checkpoint follows them; a crash in between replays the batch, and the
+    // derived event ids make that replay write nothing.
+    if (chains.size === 1) {
+      const [chain] = chains.values();
+      let committed = false;
+      for (const [i, work] of chain!.entries()) committed = await run(work, i === chain!.length - 1 ? upTo : undefined);
+      return committed;
+    }
+    await Promise.all(
+      [...chains.values()].map(async (chain) => {
+        for (const work of chain) await run(work);
+      }),
+    );
+    return false;
+  }
+
+  return new Consumer({
+    name: subscriber,
+    store,
+    filter: { eventTypes },
+    checkpoints: {
+      read: () => store.readCheckpoint(subscriber),
+      write: (position) => store.writeCheckpoint({ subscriber, position }),
+    },
+    handleBatch,
+    onError: (error) => log.error({ service, err: error }, 'reaction subscription failed; resubscribing'),
+  });
+}

@@ -4,7 +4,7 @@ import type { PaymentEvent } from '../payment/events.js';
 import type { SeatEvent } from '../reservation/events.js';
 import type { PointCommand } from './commands.js';
 import type { PointEvent } from './events.js';
-import { refOf } from './ref.js';
+import { refOf } from '../payment/ref.js';
 import { pointsStream, wallet, type WalletState } from './wallet.js';
 
 type PointReaction = Reaction<WalletState, PointCommand, PointEvent>;

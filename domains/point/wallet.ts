@@ -1,7 +1,7 @@
 import { Rejection, type Aggregate } from '../../bus/decider.js';
 import type { Charge, Debit, PointCommand, Refund } from './commands.js';
 import type { PointEvent } from './events.js';
-import { refOf } from './ref.js';
+import { refOf } from '../payment/ref.js';
 
 /** What happened to one payment in this wallet; each is final for its paymentId except DEBITED → REFUNDED. */
 export type PaymentOutcome =

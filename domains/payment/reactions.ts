@@ -1,0 +1,38 @@
+import { isEvent } from '../../bus/decider.js';
+import type { Reaction, Target } from '../../bus/reaction.js';
+import type { PointEvent } from '../point/events.js';
+import type { SeatEvent } from '../reservation/events.js';
+import type { PaymentCommand } from './commands.js';
+import type { PaymentEvent } from './events.js';
+import { payment, paymentStream, type PaymentState } from './payment.js';
+
+type PaymentReaction = Reaction<PaymentState, PaymentCommand, PaymentEvent>;
+
+/**
+ * The seat's or the points' answer settles the payment. Whichever comes first
+ * wins; the aggregate ignores the rest once the payment has ended.
+ */
+export const settlePaymentOnOutcome: PaymentReaction = {
+  name: 'payment.settlePaymentOnOutcome',
+  aggregate: payment,
+  eventTypes: ['SeatReservationRejected', 'DebitFailed', 'PointsDebited'],
+  react(event) {
+    // The event's own time, not the clock: a replay decides the same way.
+    const now = event.created.toISOString();
+    const settle = (paymentId: string, command: PaymentCommand): Target<PaymentCommand>[] => [
+      { streamId: paymentStream(paymentId), command },
+    ];
+    if (isEvent<SeatEvent, 'SeatReservationRejected'>(event, 'SeatReservationRejected')) {
+      return settle(event.data.paymentId, { type: 'FailPayment', data: { reason: event.data.reason, now } });
+    }
+    if (isEvent<PointEvent, 'DebitFailed'>(event, 'DebitFailed')) {
+      return settle(event.data.paymentId, { type: 'FailPayment', data: { reason: 'INSUFFICIENT_BALANCE', now } });
+    }
+    if (isEvent<PointEvent, 'PointsDebited'>(event, 'PointsDebited')) {
+      return settle(event.data.paymentId, { type: 'CompletePayment', data: { now } });
+    }
+    return [];
+  },
+};
+
+export const reactions: readonly PaymentReaction[] = [settlePaymentOnOutcome];

@@ -1,0 +1,75 @@
+import t from 'tap';
+import { fold } from '../../../bus/decider.js';
+import type { PaymentCommand } from '../../../domains/payment/commands.js';
+import { payment } from '../../../domains/payment/payment.js';
+import { reactions, settlePaymentOnOutcome } from '../../../domains/payment/reactions.js';
+import type { DebitFailed, PointsCharged, PointsDebited } from '../../../domains/point/events.js';
+import type { SeatReleased, SeatReservationRejected, SeatReserved } from '../../../domains/reservation/events.js';
+import { recorded } from '../point/recorded.js';
+import { ref, requested, requestedAt } from './fixtures/payment.js';
+
+// Recorded later than any time inside the data, so a test can tell which one a reaction used.
+const created = new Date('2030-02-01T10:01:05.678Z');
+const now = '2030-02-01T10:01:05.678Z';
+const stream = `payment-${ref.paymentId}`;
+
+const pointsDebited: PointsDebited = {
+  type: 'PointsDebited',
+  data: { ...ref, balanceAfter: 800, debitedAt: '2030-02-01T10:01:01.000Z' },
+};
+const debitFailed: DebitFailed = {
+  type: 'DebitFailed',
+  data: { ...ref, reason: 'INSUFFICIENT_BALANCE', balance: 100, failedAt: '2030-02-01T10:01:01.000Z' },
+};
+
+function settle(event: Parameters<typeof settlePaymentOnOutcome.react>[0]): PaymentCommand[] {
+  return settlePaymentOnOutcome.react(event).map((target) => target.command);
+}
+
+t.test('the payment service settles payments with one reaction', async (t) => {
+  t.same(reactions, [settlePaymentOnOutcome]);
+  t.equal(settlePaymentOnOutcome.name, 'payment.settlePaymentOnOutcome');
+  t.equal(settlePaymentOnOutcome.aggregate, payment);
+  t.same(settlePaymentOnOutcome.eventTypes, ['SeatReservationRejected', 'DebitFailed', 'PointsDebited']);
+});
+
+t.test('a refused seat fails the payment with the seat’s reason', async (t) => {
+  for (const reason of ['HOLD_EXPIRED', 'NOT_HOLDER', 'ALREADY_RESERVED'] as const) {
+    const rejected: SeatReservationRejected = { type: 'SeatReservationRejected', data: { ...ref, reason } };
+    t.same(
+      settlePaymentOnOutcome.react(recorded('seat-sch-1_7', rejected, created)),
+      [{ streamId: stream, command: { type: 'FailPayment', data: { reason, now } } }],
+      reason,
+    );
+  }
+});
+
+t.test('a failed debit fails the payment for lack of points', async (t) => {
+  t.same(settlePaymentOnOutcome.react(recorded('points-alice', debitFailed, created)), [
+    { streamId: stream, command: { type: 'FailPayment', data: { reason: 'INSUFFICIENT_BALANCE', now } } },
+  ]);
+});
+
+t.test('a debit completes the payment, at the time the debit was recorded', async (t) => {
+  const targets = settlePaymentOnOutcome.react(recorded('points-alice', pointsDebited, created));
+  t.same(targets, [{ streamId: stream, command: { type: 'CompletePayment', data: { now } } }]);
+  const [target] = targets;
+  t.same(
+    target && payment.decide(target.command, fold(payment, [requested])),
+    [{ type: 'PaymentCompleted', data: { ...ref, requestedAt, completedAt: now } }],
+    'and the payment completes',
+  );
+});
+
+t.test('unrelated events are ignored', async (t) => {
+  const reserved: SeatReserved = { type: 'SeatReserved', data: { ...ref, reservedAt: now } };
+  const released: SeatReleased = { type: 'SeatReleased', data: { ...ref, reason: 'TIMEOUT', releasedAt: now } };
+  const charged: PointsCharged = {
+    type: 'PointsCharged',
+    data: { userId: 'alice', chargeId: 'ch-1', amount: 5000, balanceAfter: 5000, chargedAt: now },
+  };
+  t.same(settle(recorded('seat-sch-1_7', reserved, created)), []);
+  t.same(settle(recorded('seat-sch-1_7', released, created)), []);
+  t.same(settle(recorded('points-alice', charged, created)), []);
+  t.same(settle(recorded(stream, requested, created)), []);
+});

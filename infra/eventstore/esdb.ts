@@ -1,0 +1,509 @@
+import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  NO_STREAM,
+  START,
+  STREAM_EXISTS,
+  StreamDeletedError as EsdbStreamDeletedError,
+  StreamNotFoundError as EsdbStreamNotFoundError,
+  WrongExpectedVersionError as EsdbWrongExpectedVersionError,
+  eventTypeFilter,
+  excludeSystemEvents,
+  jsonEvent,
+  streamNameFilter,
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
+  type AppendExpectedRevision,
+  type Filter,
+  type JSONType,
+  type Position as EsdbPosition,
+  type ReadPosition,
+  type RecordedEvent as EsdbRecordedEvent,
+} from '@eventstore/db-client';
+import { Observable } from 'rxjs';
+import { StreamNotFoundError, WrongExpectedVersionError } from './errors.js';
+import {
+  matchesFilter,
+  type AppendResult,
+  type Checkpoint,
+  type EventData,
+  type EventFilter,
+  type EventStore,
+  type ExpectedRevision,
+  type Metadata,
+  type Position,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type SubscriptionMessage,
+} from './port.js';
+
+/**
+ * EventStoreDB addresses an event in $all by a pair (commit, prepare) and
+ * orders $all by commit, then prepare. The commit position alone does not
+ * identify an event: every event committed by one transaction shares the
+ * transaction's commit position (always so for explicit transactions, and the
+ * server promises nothing else for a multi-event append), and only the prepare
+ * position tells them apart. Both are unsigned 64-bit, so the pair packs into
+ * one bigint whose numeric order is exactly $all's order.
+ */
+const PREPARE_MASK = (1n << 64n) - 1n;
+
+export const packPosition = ({ commit, prepare }: EsdbPosition): Position => (commit << 64n) | prepare;
+
+export const unpackPosition = (position: Position): EsdbPosition => ({
+  commit: position >> 64n,
+  prepare: position & PREPARE_MASK,
+});
+
+/**
+ * EventStoreDB's event-type filters match prefixes or a regex; our filter
+ * names exact types, so they become an anchored alternation of escaped names
+ * (the server's .NET regex escapes like JavaScript's).
+ */
+export const eventTypeRegex = (types: readonly string[]): string =>
+  `^(${types.map((type) => type.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
+
+/** Types starting with `$` are the server's own (and our checkpoints): never application events. */
+const isSystemType = (type: string) => type.startsWith('$');
+
+/** An empty list constrains nothing, as in the embedded store. */
+function normalizeFilter(filter: EventFilter | undefined): EventFilter | undefined {
+  const streamPrefixes = filter?.streamPrefixes?.length ? filter.streamPrefixes : undefined;
+  const eventTypes = filter?.eventTypes?.length ? filter.eventTypes : undefined;
+  if (!streamPrefixes && !eventTypes) return undefined;
+  return { streamPrefixes, eventTypes };
+}
+
+/**
+ * The server filters on stream name or on event type, not both: event types
+ * go to the server (reactions subscribe by type, and that is the narrow one),
+ * stream prefixes are checked here when both are given. System events are
+ * always left out on the server, except under a stream-name filter, where our
+ * own check drops them.
+ */
+function serverFilter(
+  filter: EventFilter | undefined,
+  checkpoints: { checkpointInterval: number; checkpointReached: NonNullable<Filter['checkpointReached']> },
+): Filter {
+  if (filter?.eventTypes) return eventTypeFilter({ regex: eventTypeRegex(filter.eventTypes), ...checkpoints });
+  if (filter?.streamPrefixes) return streamNameFilter({ prefixes: [...filter.streamPrefixes], ...checkpoints });
+  return excludeSystemEvents(checkpoints);
+}
+
+/**
+ * How often the server reports progress through filtered-out events: every
+ * this many search windows (32 events each by default), so roughly every 320
+ * events scanned. Often enough to spare a restart a long rescan, rarely enough
+ * not to drown the subscriber in checkpoints.
+ */
+const CHECKPOINT_INTERVAL = 10;
+
+/** Raw $all events asked for per read while scanning with a filter applied here. */
+const SCAN_PAGE = 1000;
+
+/** readAll without maxCount returns this many events, like the embedded store's page. */
+const DEFAULT_PAGE = 1000;
+
+/** Checkpoints are events of a type no filter lets through and no $all read returns. */
+const CHECKPOINT_TYPE = '$ReactionCheckpoint';
+const checkpointStream = (subscriber: string) => `checkpoint-${subscriber}`;
+/** Concurrent writers of one checkpoint retry this often before giving up. */
+const CHECKPOINT_ATTEMPTS = 10;
+
+function toEsdbExpected(expected: ExpectedRevision): AppendExpectedRevision {
+  switch (expected) {
+    case 'any':
+      return ANY;
+    case 'no_stream':
+      return NO_STREAM;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    default:
+      if (!Number.isInteger(expected) || expected < -1) throw new RangeError(`expected revision ${expected} is not valid`);
+      return expected === -1 ? NO_STREAM : BigInt(expected);
+  }
+}
+
+/** The client's errors become the port's, so callers never see which engine runs. */
+function translate(error: unknown, streamId: string, expected: ExpectedRevision = 'any'): unknown {
+  if (error instanceof EsdbWrongExpectedVersionError) {
+    const actual = error.actualVersion === NO_STREAM ? 'no_stream' : Number(error.actualVersion);
+    return new WrongExpectedVersionError(streamId, expected, actual);
+  }
+  // A deleted stream has no events to read, which is all the port can say about it.
+  if (error instanceof EsdbStreamNotFoundError || error instanceof EsdbStreamDeletedError) {
+    return new StreamNotFoundError(streamId);
+  }
+  return error;
+}
+
+const isMetadata = (value: unknown): value is Metadata =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+
+function toRecorded(event: EsdbRecordedEvent, position: Position): RecordedEvent {
+  return {
+    id: event.id,
+    type: event.type,
+    data: event.data,
+    metadata: isMetadata(event.metadata) ? event.metadata : {},
+    streamId: event.streamId,
+    revision: Number(event.revision),
+    position,
+    created: event.created,
+  };
+}
+
+/** Servers before 22.6 send no position on stream reads; only appends' read-back relies on it. */
+const positionOf = (event: EsdbRecordedEvent): Position => (event.position ? packPosition(event.position) : 0n);
+
+function toEsdbEvent(event: EventData) {
+  return jsonEvent({
+    // Our id, always: EventStoreDB recognises a re-append of the same ids as already written.
+    id: event.id ?? randomUUID(),
+    type: event.type,
+    // The client types data as an object, array or string; it serialises any JSON value.
+    data: (event.data ?? null) as JSONType,
+    metadata: event.metadata ?? {},
+  });
+}
+
+function checkExpected(streamId: string, expected: ExpectedRevision, current: number): void {
+  const holds =
+    expected === 'any' ||
+    (expected === 'no_stream' && current === -1) ||
+    (expected === 'stream_exists' && current !== -1) ||
+    expected === current;
+  if (!holds) throw new WrongExpectedVersionError(streamId, expected, current === -1 ? 'no_stream' : current);
+}
+
+function parseCheckpoint(subscriber: string, data: unknown): Position | null {
+  const position = typeof data === 'object' && data !== null ? (data as { position?: unknown }).position : undefined;
+  if (position === null) return null;
+  if (typeof position === 'string' && /^\d+$/.test(position)) return BigInt(position);
+  throw new Error(`checkpoint of ${subscriber} is malformed: ${JSON.stringify(data)}`);
+}
+
+/**
+ * The event store on EventStoreDB / KurrentDB through the gRPC client. It keeps
+ * the port's semantics, which are EventStoreDB's own: expected revisions and
+ * idempotent appends are the server's; $all positions are packed (see above);
+ * reads and subscriptions leave system events out.
+ */
+export class EsdbEventStore implements EventStore {
+  readonly kind = 'eventstoredb' as const;
+  private closed = false;
+  /** Completes live subscriptions when the store closes. */
+  private readonly live = new Set<() => void>();
+
+  private constructor(private readonly client: EventStoreDBClient) {}
+
+  /** `url` is a connection string, e.g. `esdb://localhost:2113?tls=false`. */
+  static async connect(url: string): Promise<EsdbEventStore> {
+    const store = new EsdbEventStore(EventStoreDBClient.connectionString(url));
+    try {
+      await store.ping();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  /**
+   * With a checkpoint, the events are written first and the checkpoint right
+   * after: EventStoreDB cannot commit two streams at once. A crash in between
+   * leaves the checkpoint behind, so the subscriber handles the source event
+   * again and re-appends the same deterministic event ids, which the server
+   * recognises as already written: the replay is harmless.
+   */
+  async append(
+    streamId: string,
+    events: readonly EventData[],
+    expectedRevision: ExpectedRevision = 'any',
+    options: { checkpoint?: Checkpoint } = {},
+  ): Promise<AppendResult> {
+    const result =
+      events.length === 0
+        ? await this.appendNothing(streamId, expectedRevision)
+        : await this.appendEvents(streamId, events, expectedRevision);
+    if (options.checkpoint) await this.writeCheckpoint(options.checkpoint);
+    return result;
+  }
+
+  private async appendEvents(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
+    const esdbExpected = toEsdbExpected(expected);
+    let written;
+    try {
+      written = await this.client.appendToStream(streamId, events.map(toEsdbEvent), { expectedRevision: esdbExpected });
+    } catch (error) {
+      throw translate(error, streamId, expected);
+    }
+    const nextExpectedRevision = Number(written.nextExpectedRevision);
+    // One new event: the append's position is that event's. A multi-event
+    // append reports its transaction rather than its last event, and an
+    // idempotent retry reports no position at all, so those read the last
+    // event back to give the caller a position it can compare with $all's.
+    if (events.length === 1 && written.position) return { nextExpectedRevision, position: packPosition(written.position) };
+    const [last] = await this.readStream(streamId, { direction: 'backwards', fromRevision: nextExpectedRevision, maxCount: 1 });
+    const position = last && last.position > 0n ? last.position : written.position ? packPosition(written.position) : 0n;
+    return { nextExpectedRevision, position };
+  }
+
+  /** Nothing to write: the expectation is still checked, as the embedded store does. */
+  private async appendNothing(streamId: string, expected: ExpectedRevision): Promise<AppendResult> {
+    toEsdbExpected(expected);
+    const current = await this.streamRevision(streamId);
+    checkExpected(streamId, expected, current);
+    return { nextExpectedRevision: current, position: (await this.headPosition()) ?? 0n };
+  }
+
+  /** The revision of the stream's last event, or -1 when it has none. */
+  private async streamRevision(streamId: string): Promise<number> {
+    try {
+      const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+      return last?.revision ?? -1;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return -1;
+      throw error;
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    // The client reads "no limit" for a missing count; zero still has to tell a missing stream.
+    const maxCount = options.maxCount === undefined ? undefined : Math.max(options.maxCount, 1);
+    const read = this.client.readStream(streamId, {
+      direction: backwards ? BACKWARDS : FORWARDS,
+      fromRevision: options.fromRevision === undefined ? (backwards ? END : START) : BigInt(options.fromRevision),
+      ...(maxCount === undefined ? {} : { maxCount }),
+    });
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const resolved of read) {
+        if (resolved.event) events.push(toRecorded(resolved.event, positionOf(resolved.event)));
+      }
+    } catch (error) {
+      throw translate(error, streamId);
+    }
+    return options.maxCount === 0 ? [] : events;
+  }
+
+  /**
+   * $all in one direction, page by page, without system events, strictly
+   * after (forwards) or before (backwards) `from` when it is given. The
+   * client's $all read has no filter, so filters apply here.
+   */
+  private async *scan(
+    direction: 'forwards' | 'backwards',
+    from: Position | null,
+  ): AsyncGenerator<{ event: EsdbRecordedEvent; position: Position }> {
+    const forwards = direction === 'forwards';
+    let boundary = from;
+    for (;;) {
+      const fromPosition: ReadPosition = boundary === null ? (forwards ? START : END) : unpackPosition(boundary);
+      const read = this.client.readAll({ direction: forwards ? FORWARDS : BACKWARDS, fromPosition, maxCount: SCAN_PAGE });
+      let seen = 0;
+      let last: Position | null = null;
+      let finished = false;
+      try {
+        for await (const resolved of read) {
+          seen += 1;
+          const event = resolved.event;
+          if (!event) continue;
+          const position = packPosition(event.position);
+          last = position;
+          // A read from a position includes the event there; the port's bounds are exclusive.
+          if (boundary !== null && (forwards ? position <= boundary : position >= boundary)) continue;
+          if (isSystemType(event.type)) continue;
+          yield { event, position };
+        }
+        finished = true;
+      } finally {
+        // The caller stopped early: end the server's read instead of letting it stream on.
+        if (!finished) await read.cancel();
+      }
+      if (seen < SCAN_PAGE || last === null) return;
+      boundary = last;
+    }
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const limit = options.maxCount ?? DEFAULT_PAGE;
+    const filter = normalizeFilter(options.filter);
+    const after = options.after !== undefined && options.after > 0n ? options.after : null;
+    const events: RecordedEvent[] = [];
+    if (limit <= 0) return events;
+    for await (const { event, position } of this.scan('forwards', after)) {
+      if (!matchesFilter(filter, event.streamId, event.type)) continue;
+      events.push(toRecorded(event, position));
+      if (events.length >= limit) break;
+    }
+    return events;
+  }
+
+  /**
+   * Catch-up then live through one server subscription to $all, filtered on
+   * the server. Checkpoints come from the filter's checkpointReached and, once,
+   * from the switch to live: the head read before subscribing has then surely
+   * been passed, which is what lets a filtered reader of a quiet store record
+   * how far it got (the server sends no checkpoint there).
+   */
+  subscribe(options: SubscribeOptions = {}): Observable<SubscriptionMessage> {
+    return new Observable<SubscriptionMessage>((subscriber) => {
+      const from = options.from ?? 'start';
+      const filter = normalizeFilter(options.filter);
+      const after = typeof from === 'object' && from.after > 0n ? from.after : null;
+      /** The highest position delivered: no event or checkpoint at or below it goes out again. */
+      let reached: Position = after ?? -1n;
+      let stopped = false;
+      let subscription: AllStreamSubscription | undefined;
+
+      const fail = (error: unknown) => {
+        if (stopped) return;
+        stopped = true;
+        this.live.delete(complete);
+        subscriber.error(error);
+      };
+      const complete = () => {
+        if (stopped) return;
+        stopped = true;
+        subscriber.complete();
+      };
+
+      /**
+       * The client hands checkpoints and the caught-up signal over while the
+       * events before them may still wait in its read buffer; a checkpoint goes
+       * out only once they have been delivered, so it never runs ahead of them.
+       */
+      const delivered = async () => {
+        while (!stopped && subscription && subscription.readableLength > 0) await nextTurn();
+      };
+      const checkpoint = (position: Position) => {
+        if (stopped || position <= reached) return;
+        reached = position;
+        subscriber.next({ kind: 'checkpoint', position });
+      };
+
+      const start = async () => {
+        const head = await this.headPosition();
+        if (stopped) return;
+        const fromPosition: ReadPosition = from === 'end' ? END : after === null ? START : unpackPosition(after);
+        subscription = this.client.subscribeToAll({
+          fromPosition,
+          filter: serverFilter(filter, {
+            checkpointInterval: CHECKPOINT_INTERVAL,
+            checkpointReached: async (_subscription, position) => {
+              await delivered();
+              checkpoint(packPosition(position));
+            },
+          }),
+        });
+        let caughtUp = false;
+        subscription.on('data', (resolved: AllStreamResolvedEvent) => {
+          const event = resolved.event;
+          if (stopped || !event) return;
+          const position = packPosition(event.position);
+          if (position <= reached) return;
+          reached = position;
+          if (isSystemType(event.type) || !matchesFilter(filter, event.streamId, event.type)) return;
+          subscriber.next({ kind: 'event', event: toRecorded(event, position) });
+        });
+        subscription.on('caughtUp', () => {
+          if (caughtUp || head === null) return;
+          caughtUp = true;
+          void delivered().then(() => checkpoint(head));
+        });
+        subscription.on('error', fail);
+        // The server ended a subscription nobody cancelled: the subscriber must know, to resubscribe.
+        subscription.on('end', () => fail(new Error('EventStoreDB ended the subscription to $all')));
+      };
+
+      this.live.add(complete);
+      start().catch(fail);
+      return () => {
+        stopped = true;
+        this.live.delete(complete);
+        void subscription?.unsubscribe();
+      };
+    });
+  }
+
+  async readCheckpoint(subscriber: string): Promise<Position | null> {
+    return (await this.lastCheckpoint(subscriber)).position;
+  }
+
+  /** The newest checkpoint event of a subscriber and the revision it sits at (-1: none yet). */
+  private async lastCheckpoint(subscriber: string): Promise<{ position: Position | null; revision: number }> {
+    try {
+      const [last] = await this.readStream(checkpointStream(subscriber), { direction: 'backwards', maxCount: 1 });
+      return last ? { position: parseCheckpoint(subscriber, last.data), revision: last.revision } : { position: null, revision: -1 };
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return { position: null, revision: -1 };
+      throw error;
+    }
+  }
+
+  /**
+   * A checkpoint is an event in the subscriber's own stream, which keeps only
+   * its newest event (maxCount 1). The write expects the revision it read, so
+   * of two racing writers the lower one re-reads and steps back: a checkpoint
+   * never moves backwards.
+   */
+  async writeCheckpoint({ subscriber, position }: Checkpoint): Promise<void> {
+    await this.recordCheckpoint(subscriber, (current) => current === null || position > current, position);
+  }
+
+  /** Forgets a checkpoint by recording "none", so the subscriber starts from the beginning. */
+  async resetCheckpoint(subscriber: string): Promise<void> {
+    await this.recordCheckpoint(subscriber, (current) => current !== null, null);
+  }
+
+  private async recordCheckpoint(
+    subscriber: string,
+    shouldWrite: (current: Position | null) => boolean,
+    position: Position | null,
+  ): Promise<void> {
+    const stream = checkpointStream(subscriber);
+    for (let attempt = 0; attempt < CHECKPOINT_ATTEMPTS; attempt++) {
+      const current = await this.lastCheckpoint(subscriber);
+      if (!shouldWrite(current.position)) return;
+      if (current.revision === -1) await this.client.setStreamMetadata(stream, { maxCount: 1 });
+      try {
+        await this.client.appendToStream(
+          stream,
+          jsonEvent({ type: CHECKPOINT_TYPE, data: { position: position === null ? null : position.toString() } }),
+          { expectedRevision: current.revision === -1 ? NO_STREAM : BigInt(current.revision) },
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof EsdbWrongExpectedVersionError)) throw error;
+      }
+    }
+    throw new Error(`checkpoint of ${subscriber}: still contended after ${CHECKPOINT_ATTEMPTS} attempts`);
+  }
+
+  async headPosition(): Promise<Position | null> {
+    for await (const { position } of this.scan('backwards', null)) return position;
+    return null;
+  }
+
+  async ping(): Promise<void> {
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, deadline: 5_000 });
+    for await (const _ of read) break;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const complete of [...this.live]) complete();
+    this.live.clear();
+    await this.client.dispose();
+  }
+}

@@ -1,0 +1,106 @@
+import type { EventStore, Position } from '../infra/eventstore/port.js';
+import type { ReadStore } from '../infra/readstore/port.js';
+import type { Clock } from '../infra/clock.js';
+import { silentLog, type Log } from '../infra/log.js';
+import type { Consumer, ConsumerStatus } from './consumer.js';
+import { projectionRunner } from './projection.js';
+import type { ServiceReaction, ServiceTimer } from './reaction.js';
+import { reactionRunner, type RetryPolicy } from './reactions.js';
+import { Scheduler, timerProjection } from './timers.js';
+
+/** Periodic work that is not tied to one stream's deadline (queue admission). */
+export interface Ticker {
+  name: string;
+  intervalMs: number;
+  tick(now: Date): Promise<void>;
+}
+
+/** What a service is, as data: the bus runs it. */
+export interface ServiceDefinition {
+  name: string;
+  reactions: readonly ServiceReaction[];
+  timers: readonly ServiceTimer[];
+  tickers?: readonly Ticker[];
+}
+
+export interface ServiceRuntime {
+  store: EventStore;
+  reads: ReadStore;
+  clock: Clock;
+  log?: Log;
+  retry?: RetryPolicy;
+  /** How often the scheduler looks for due timers. */
+  timerPollMs?: number;
+  /** Tests drive timers and tickers by hand instead (runDue / tick). */
+  manualTime?: boolean;
+}
+
+/** A running service: its reaction subscription, its timer read model and scheduler, its tickers. */
+export class RunningService {
+  readonly reactions: Consumer | undefined;
+  readonly timerModel: Consumer | undefined;
+  readonly scheduler: Scheduler | undefined;
+  private tickers: NodeJS.Timeout[] = [];
+  private readonly log: Log;
+
+  constructor(
+    readonly definition: ServiceDefinition,
+    private readonly runtime: ServiceRuntime,
+  ) {
+    const { store, reads, clock } = runtime;
+    this.log = (runtime.log ?? silentLog);
+    const log = this.log;
+    if (definition.reactions.length > 0) {
+      this.reactions = reactionRunner({ service: definition.name, store, reactions: definition.reactions, clock, log, retry: runtime.retry });
+    }
+    if (definition.timers.length > 0) {
+      this.timerModel = projectionRunner({ store, reads, projection: timerProjection(definition.name, definition.timers), log });
+      this.scheduler = new Scheduler({ service: definition.name, store, reads, rules: definition.timers, clock, log, pollMs: runtime.timerPollMs });
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.reactions?.start();
+    await this.timerModel?.start();
+    if (this.runtime.manualTime) return;
+    this.scheduler?.start();
+    for (const ticker of this.definition.tickers ?? []) {
+      let busy = false;
+      const timer = setInterval(async () => {
+        if (busy) return;
+        busy = true;
+        try {
+          await ticker.tick(this.runtime.clock.now());
+        } catch (error) {
+          this.log.warn({ service: this.definition.name, ticker: ticker.name, err: error }, 'tick failed');
+        } finally {
+          busy = false;
+        }
+      }, ticker.intervalMs);
+      this.tickers.push(timer);
+    }
+  }
+
+  /** Fires due timers and runs every ticker once, at the clock's now (tests). */
+  async advance(): Promise<void> {
+    await this.scheduler?.runDue();
+    for (const ticker of this.definition.tickers ?? []) await ticker.tick(this.runtime.clock.now());
+  }
+
+  /** Resolves once reactions and timers have seen everything up to `position`. */
+  async reached(position: Position): Promise<void> {
+    await Promise.all([this.reactions?.reached(position), this.timerModel?.reached(position)]);
+  }
+
+  status(): ConsumerStatus[] {
+    return [this.reactions, this.timerModel].flatMap((c) => (c ? [c.status()] : []));
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.tickers) clearInterval(timer);
+    this.tickers = [];
+    await this.scheduler?.stop();
+    await this.reactions?.stop();
+    await this.timerModel?.stop();
+  }
+}

@@ -1,0 +1,135 @@
+import type { EventStore, RecordedEvent } from '../infra/eventstore/port.js';
+import type { Doc, ReadStore } from '../infra/readstore/port.js';
+import type { Clock } from '../infra/clock.js';
+import { silentLog, type Log } from '../infra/log.js';
+import { handleCommand } from './command.js';
+import { derivedEventId } from './ids.js';
+import type { Projection } from './projection.js';
+import type { DueTimer, ServiceTimer } from './reaction.js';
+
+export interface TimerDoc extends Doc {
+  rule: string;
+  key: string;
+  dueAt: string;
+  streamId: string;
+  payload: Record<string, unknown>;
+}
+
+const timerId = (rule: string, key: string) => `${rule}:${key}`;
+
+/**
+ * A service's pending timers as a read model: rebuilt from the events after a
+ * restart like any projection, so no timer lives only in memory.
+ */
+export function timerProjection(service: string, rules: readonly ServiceTimer[]): Projection<TimerDoc> {
+  const byType = new Map<string, ServiceTimer[]>();
+  for (const rule of rules) for (const type of rule.eventTypes) byType.set(type, [...(byType.get(type) ?? []), rule]);
+  const changesOf = (event: RecordedEvent) =>
+    (byType.get(event.type) ?? []).flatMap((rule) => rule.schedule(event).map((change) => ({ rule: rule.name, change })));
+  return {
+    name: `timers-${service}`,
+    collection: { name: `timers_${service}`, indexes: ['rule', 'dueAt'] },
+    eventTypes: [...byType.keys()],
+    ids: (event) => changesOf(event).map(({ rule, change }) => timerId(rule, change.key)),
+    evolve(doc, event, id) {
+      let next = doc;
+      for (const { rule, change } of changesOf(event)) {
+        if (timerId(rule, change.key) !== id) continue;
+        next =
+          change.op === 'set'
+            ? { id, rule, key: change.key, dueAt: change.dueAt, streamId: change.streamId, payload: change.payload ?? {} }
+            : null;
+      }
+      return next;
+    },
+  };
+}
+
+export interface SchedulerOptions {
+  service: string;
+  store: EventStore;
+  reads: ReadStore;
+  rules: readonly ServiceTimer[];
+  clock: Clock;
+  log?: Log;
+  /** How often to look for due timers. */
+  pollMs?: number;
+  /** Timers fired per rule per look. */
+  batch?: number;
+}
+
+/**
+ * Fires due timers. Firing is a command like any other, with event ids derived
+ * from the timer and its due time: two instances firing the same timer write
+ * its outcome once.
+ */
+export class Scheduler {
+  private interval: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private readonly log: Log;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.log = options.log ?? silentLog;
+  }
+
+  start(): void {
+    this.interval = setInterval(() => void this.runDue(), this.options.pollMs ?? 100);
+  }
+
+  /** Fires every timer due by the clock's now; returns how many fired. One run at a time. */
+  runDue(): Promise<number> {
+    this.running ??= this.fireDue().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async fireDue(): Promise<number> {
+    const { service, reads, rules, clock } = this.options;
+    const collection = await reads.collection<TimerDoc>(timerProjection(service, rules).collection);
+    const now = clock.now();
+    let fired = 0;
+    for (const rule of rules) {
+      const next = await collection.find({ where: { rule: rule.name }, sort: [['dueAt', 'asc']], limit: this.options.batch ?? 200 });
+      const due = next.filter((timer) => new Date(timer.dueAt) <= now);
+      await Promise.all(
+        due.map(async (doc) => {
+          try {
+            if (await this.fire(rule, doc, now)) fired++;
+          } catch (error) {
+            // Left in place: it fires again on the next look.
+            this.log.warn({ service, timer: doc.id, err: error }, 'timer failed; will retry');
+          }
+        }),
+      );
+    }
+    return fired;
+  }
+
+  private async fire(rule: ServiceTimer, doc: TimerDoc, now: Date): Promise<boolean> {
+    const { store, reads, service } = this.options;
+    const timer: DueTimer = { key: doc.key, dueAt: doc.dueAt, streamId: doc.streamId, payload: doc.payload };
+    const targets = await rule.fire(timer, now);
+    let appended = 0;
+    for (const [index, target] of targets.entries()) {
+      const result = await handleCommand(store, rule.aggregate, target.streamId, target.command, {
+        eventId: (n) => derivedEventId(rule.name, `${doc.id}@${doc.dueAt}/${index}`, n),
+        metadata: { correlationId: doc.streamId.slice(doc.streamId.indexOf('-') + 1), causationId: `timer:${doc.id}@${doc.dueAt}` },
+      });
+      appended += result.events.length;
+    }
+    if (appended === 0) {
+      // The aggregate had moved on (nothing to expire): the timer is moot. Drop
+      // it unless the projection has meanwhile set it again.
+      const collection = await reads.collection<TimerDoc>(timerProjection(service, this.options.rules).collection);
+      const current = await collection.get(doc.id);
+      if (current?.dueAt === doc.dueAt) await collection.delete(doc.id);
+    }
+    return appended > 0;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.interval);
+    await this.running;
+  }
+}

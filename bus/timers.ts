@@ -90,8 +90,11 @@ export class Scheduler {
     const now = clock.now();
     let fired = 0;
     for (const rule of rules) {
-      const next = await collection.find({ where: { rule: rule.name }, sort: [['dueAt', 'asc']], limit: this.options.batch ?? 200 });
-      const due = next.filter((timer) => new Date(timer.dueAt) <= now);
+      const due = await collection.find({
+        where: { rule: rule.name, dueAt: { lte: now.toISOString() } },
+        sort: [['dueAt', 'asc']],
+        limit: this.options.batch ?? 200,
+      });
       await Promise.all(
         due.map(async (doc) => {
           try {

@@ -9,9 +9,19 @@ export type Doc = Record<string, unknown> & { id: string };
 
 export type FieldValue = string | number | boolean | null;
 
+/** A bound on a field, compared as the stored JSON value (numbers as numbers, ISO times as strings). */
+export interface Range {
+  lt?: number | string;
+  lte?: number | string;
+  gt?: number | string;
+  gte?: number | string;
+}
+
+/** Equality on a field, or a range; declare the fields as indexes of the collection. */
+export type Where = Record<string, FieldValue | Range>;
+
 export interface FindQuery {
-  /** Equality on fields; declare them as indexes of the collection. */
-  where?: Record<string, FieldValue>;
+  where?: Where;
   sort?: Array<[field: string, direction: 'asc' | 'desc']>;
   limit?: number;
 }
@@ -34,7 +44,7 @@ export interface Collection<T extends Doc = Doc> {
   patch(id: string, fields: Partial<T>): Promise<boolean>;
   delete(id: string): Promise<boolean>;
   find(query?: FindQuery): Promise<T[]>;
-  count(where?: Record<string, FieldValue>): Promise<number>;
+  count(where?: Where): Promise<number>;
 }
 
 export interface ReadStore {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Position } from '../eventstore/port.js';
-import type { Collection, CollectionSpec, Doc, DocChange, FieldValue, FindQuery, ReadStore } from './port.js';
+import type { Collection, CollectionSpec, Doc, DocChange, FieldValue, FindQuery, Range, ReadStore, Where } from './port.js';
 import type { SqliteSynchronous } from '../eventstore/sqlite.js';
 
 export interface SqliteReadStoreOptions {
@@ -152,18 +152,32 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     return rows.map((row) => JSON.parse(row.body) as T);
   }
 
-  async count(where?: Record<string, FieldValue>): Promise<number> {
+  async count(where?: Where): Promise<number> {
     const { clause, params } = whereClause(where);
     const row = this.statement(`SELECT count(*) AS n FROM ${this.table} ${clause}`).get(...params) as { n: number };
     return row.n;
   }
 }
 
-function whereClause(where: Record<string, FieldValue> | undefined): { clause: string; params: unknown[] } {
-  const entries = Object.entries(where ?? {});
-  if (entries.length === 0) return { clause: '', params: [] };
-  return {
-    clause: `WHERE ${entries.map(([name, value]) => (value === null ? `${field(name)} IS NULL` : `${field(name)} = ?`)).join(' AND ')}`,
-    params: entries.filter(([, value]) => value !== null).map(([, value]) => sqlValue(value)),
-  };
+const OPERATORS: Record<keyof Range, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=' };
+
+function whereClause(where: Where | undefined): { clause: string; params: unknown[] } {
+  const terms: string[] = [];
+  const params: unknown[] = [];
+  for (const [name, condition] of Object.entries(where ?? {})) {
+    if (condition === null) {
+      terms.push(`${field(name)} IS NULL`);
+    } else if (typeof condition === 'object') {
+      for (const [op, value] of Object.entries(condition) as Array<[keyof Range, number | string | undefined]>) {
+        if (value === undefined) continue;
+        if (!(op in OPERATORS)) throw new RangeError(`unknown range operator ${op}`);
+        terms.push(`${field(name)} ${OPERATORS[op]} ?`);
+        params.push(value);
+      }
+    } else {
+      terms.push(`${field(name)} = ?`);
+      params.push(sqlValue(condition));
+    }
+  }
+  return terms.length === 0 ? { clause: '', params } : { clause: `WHERE ${terms.join(' AND ')}`, params };
 }

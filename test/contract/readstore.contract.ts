@@ -48,6 +48,19 @@ export function readStoreContract(t: Test, open: () => Promise<ReadStore>): void
     t.equal(await seats.count({ status: 'HELD' }), 4);
     t.equal(await seats.count(), 12);
     t.same(await seats.find({ where: { scheduleId: 'none' } }), []);
+    t.same(
+      (await seats.find({ where: { scheduleId: 'odd', seatNo: { gt: 3, lte: 9 } }, sort: [['seatNo', 'asc']] })).map((s) => s.seatNo),
+      [5, 7, 9],
+      'ranges on numbers',
+    );
+    t.equal(await seats.count({ seatNo: { lt: 4 } }), 3, 'count with a range');
+  });
+
+  t.test('ranges on ISO times compare as strings', async (t) => {
+    const timers = await store.collection<Doc & { dueAt: string }>({ name: fresh(), indexes: ['dueAt'] });
+    await timers.upsert({ id: 'a', dueAt: '2030-01-01T00:00:00.000Z' });
+    await timers.upsert({ id: 'b', dueAt: '2030-01-01T00:05:00.000Z' });
+    t.same((await timers.find({ where: { dueAt: { lte: '2030-01-01T00:01:00.000Z' } } })).map((d) => d.id), ['a']);
   });
 
   t.test('a projection commit writes documents and its checkpoint together', async (t) => {

@@ -1,0 +1,272 @@
+import type { EventStore, Position, RecordedEvent } from './eventstore/port.js';
+import type { PaymentEvent, PaymentFailureReason } from '../domains/payment/events.js';
+import type { SeatEvent } from '../domains/reservation/events.js';
+import type { PointEvent } from '../domains/point/events.js';
+
+/**
+ * The six invariants of DESIGN.md, checked over everything in the event
+ * store. Tests, benchmarks and the CLI's `check` all call this one function.
+ */
+
+export interface InvariantResult {
+  id: number;
+  name: string;
+  ok: boolean;
+  /** What was looked at, for the report. */
+  counts: Record<string, number>;
+  /** The first few things that break it. */
+  violations: string[];
+}
+
+export interface CheckOptions {
+  /** The time the check is made at: payments past their deadline by more than `graceMs` must have ended. */
+  now: Date;
+  graceMs?: number;
+  /**
+   * The receiver's records (paymentId and how many effects it kept), to check
+   * one effect per payment; without it only the delivery events are checked.
+   */
+  receiver?: ReadonlyArray<{ paymentId: string; effects: number }>;
+  /** Invariant 6 runs only when given: it rebuilds projections and replays reactions. */
+  replay?: () => Promise<{ projectionsDiffering: string[]; projections: number; reactionAppends: number; events: number }>;
+}
+
+interface PaymentFacts {
+  status: 'PENDING' | 'COMPLETED' | 'FAILED';
+  amount: number;
+  seat: string;
+  deadlineAt: string;
+  reason?: PaymentFailureReason;
+}
+
+interface SeatFacts {
+  status: 'AVAILABLE' | 'HELD' | 'RESERVED';
+  reservedFor: string | null;
+}
+
+interface WalletFacts {
+  balance: number;
+  charged: number;
+  debited: number;
+  refunded: number;
+}
+
+const MAX_LISTED = 20;
+
+function list(violations: string[], message: string): void {
+  if (violations.length < MAX_LISTED) violations.push(message);
+  else if (violations.length === MAX_LISTED) violations.push('…and more');
+}
+
+async function* everyEvent(store: EventStore): AsyncGenerator<RecordedEvent> {
+  let after: Position | undefined;
+  for (;;) {
+    const page = await store.readAll({ after, maxCount: 5_000 });
+    yield* page;
+    if (page.length < 5_000) return;
+    after = page.at(-1)!.position;
+  }
+}
+
+const seatKey = (scheduleId: string, seatNo: number) => `${scheduleId}#${seatNo}`;
+
+export async function checkInvariants(store: EventStore, options: CheckOptions): Promise<InvariantResult[]> {
+  const payments = new Map<string, PaymentFacts>();
+  const seats = new Map<string, SeatFacts>();
+  const wallets = new Map<string, WalletFacts>();
+  const netDebit = new Map<string, { debits: number; refunds: number; net: number }>();
+  const deliveries = new Map<string, 'SCHEDULED' | 'SUCCEEDED' | 'DEAD_LETTERED'>();
+  const seatViolations: string[] = [];
+  const balanceViolations: string[] = [];
+  let events = 0;
+
+  for await (const recorded of everyEvent(store)) {
+    events++;
+    const event = { type: recorded.type, data: recorded.data } as PaymentEvent | SeatEvent | PointEvent;
+    switch (event.type) {
+      case 'PaymentRequested': {
+        const d = event.data;
+        payments.set(d.paymentId, { status: 'PENDING', amount: d.amount, seat: seatKey(d.scheduleId, d.seatNo), deadlineAt: d.deadlineAt });
+        break;
+      }
+      case 'PaymentCompleted':
+      case 'PaymentFailed': {
+        const facts = payments.get(event.data.paymentId);
+        if (facts) {
+          facts.status = event.type === 'PaymentCompleted' ? 'COMPLETED' : 'FAILED';
+          if (event.type === 'PaymentFailed') facts.reason = event.data.reason;
+        }
+        break;
+      }
+      case 'SeatHeld':
+      case 'SeatHoldExpired':
+      case 'SeatReserved':
+      case 'SeatReleased': {
+        const key = seatKey(event.data.scheduleId, event.data.seatNo);
+        const seat = seats.get(key) ?? { status: 'AVAILABLE', reservedFor: null };
+        const expect = (from: SeatFacts['status']) => {
+          if (seat.status !== from) list(seatViolations, `${recorded.streamId}@${recorded.revision}: ${event.type} while ${seat.status}`);
+        };
+        if (event.type === 'SeatHeld') {
+          expect('AVAILABLE');
+          seat.status = 'HELD';
+        } else if (event.type === 'SeatHoldExpired') {
+          expect('HELD');
+          seat.status = 'AVAILABLE';
+        } else if (event.type === 'SeatReserved') {
+          expect('HELD');
+          seat.status = 'RESERVED';
+          seat.reservedFor = event.data.paymentId;
+        } else {
+          expect('RESERVED');
+          seat.status = 'AVAILABLE';
+          seat.reservedFor = null;
+        }
+        seats.set(key, seat);
+        break;
+      }
+      case 'PointsCharged':
+      case 'PointsDebited':
+      case 'PointsRefunded': {
+        const wallet = wallets.get(event.data.userId) ?? { balance: 0, charged: 0, debited: 0, refunded: 0 };
+        if (event.type === 'PointsCharged') {
+          wallet.charged += event.data.amount;
+          wallet.balance += event.data.amount;
+        } else {
+          const sign = event.type === 'PointsDebited' ? -1 : 1;
+          wallet.balance += sign * event.data.amount;
+          if (sign < 0) wallet.debited += event.data.amount;
+          else wallet.refunded += event.data.amount;
+          const net = netDebit.get(event.data.paymentId) ?? { debits: 0, refunds: 0, net: 0 };
+          if (sign < 0) net.debits++;
+          else net.refunds++;
+          net.net -= sign * event.data.amount;
+          netDebit.set(event.data.paymentId, net);
+        }
+        if (wallet.balance < 0) list(balanceViolations, `${recorded.streamId}@${recorded.revision}: balance ${wallet.balance}`);
+        if (event.data.balanceAfter !== wallet.balance) {
+          list(balanceViolations, `${recorded.streamId}@${recorded.revision}: balanceAfter ${event.data.balanceAfter}, sum says ${wallet.balance}`);
+        }
+        wallets.set(event.data.userId, wallet);
+        break;
+      }
+      default: {
+        const type = recorded.type;
+        if (type === 'DeliveryScheduled' || type === 'DeliverySucceeded' || type === 'DeliveryDeadLettered' || type === 'DeliveryRedriven') {
+          const { paymentId } = recorded.data as { paymentId: string };
+          deliveries.set(
+            paymentId,
+            type === 'DeliverySucceeded' ? 'SUCCEEDED' : type === 'DeliveryDeadLettered' ? 'DEAD_LETTERED' : 'SCHEDULED',
+          );
+        }
+      }
+    }
+  }
+
+  const results: InvariantResult[] = [];
+
+  // 1. A seat is RESERVED only for a COMPLETED payment once settled; never two holders.
+  {
+    const violations = [...seatViolations];
+    let reserved = 0;
+    for (const [key, seat] of seats) {
+      if (seat.status !== 'RESERVED') continue;
+      reserved++;
+      const status = payments.get(seat.reservedFor ?? '')?.status;
+      if (status === 'FAILED') list(violations, `seat ${key} RESERVED for FAILED payment ${seat.reservedFor}`);
+      if (status === undefined) list(violations, `seat ${key} RESERVED for unknown payment ${seat.reservedFor}`);
+    }
+    for (const [paymentId, payment] of payments) {
+      if (payment.status !== 'COMPLETED') continue;
+      const seat = seats.get(payment.seat);
+      if (seat?.reservedFor !== paymentId) list(violations, `COMPLETED payment ${paymentId} does not hold seat ${payment.seat}`);
+    }
+    results.push({ id: 1, name: 'a seat is RESERVED only for a COMPLETED payment; never two holders', ok: violations.length === 0, counts: ({ seats: seats.size, reserved }), violations });
+  }
+
+  // 2. COMPLETED: exactly one net debit; FAILED: net zero.
+  {
+    const violations: string[] = [];
+    let completed = 0;
+    let failed = 0;
+    for (const [paymentId, payment] of payments) {
+      const net = netDebit.get(paymentId) ?? { debits: 0, refunds: 0, net: 0 };
+      if (payment.status === 'COMPLETED') {
+        completed++;
+        if (net.debits !== 1 || net.refunds !== 0 || net.net !== payment.amount) {
+          list(violations, `COMPLETED ${paymentId}: ${net.debits} debits, ${net.refunds} refunds, net ${net.net} of ${payment.amount}`);
+        }
+      } else if (payment.status === 'FAILED') {
+        failed++;
+        if (net.net !== 0 || net.debits > 1 || net.refunds > 1) {
+          list(violations, `FAILED ${paymentId}: ${net.debits} debits, ${net.refunds} refunds, net ${net.net}`);
+        }
+      }
+    }
+    results.push({ id: 2, name: 'COMPLETED payments have exactly one net debit; FAILED ones none', ok: violations.length === 0, counts: ({ completed, failed }), violations });
+  }
+
+  // 3. A balance is never negative, and balance = charged − debited + refunded.
+  {
+    const violations = [...balanceViolations];
+    for (const [userId, wallet] of wallets) {
+      if (wallet.balance !== wallet.charged - wallet.debited + wallet.refunded) list(violations, `${userId}: balance does not add up`);
+    }
+    results.push({ id: 3, name: 'balances are never negative and add up', ok: violations.length === 0, counts: ({ wallets: wallets.size }), violations });
+  }
+
+  // 4. Every request ends COMPLETED or FAILED within the deadline.
+  {
+    const violations: string[] = [];
+    const grace = options.graceMs ?? 5_000;
+    let pending = 0;
+    for (const [paymentId, payment] of payments) {
+      if (payment.status !== 'PENDING') continue;
+      pending++;
+      if (Date.parse(payment.deadlineAt) + grace < options.now.getTime()) list(violations, `${paymentId} still PENDING past its deadline ${payment.deadlineAt}`);
+    }
+    results.push({ id: 4, name: 'every payment ends COMPLETED or FAILED within its deadline', ok: violations.length === 0, counts: ({ events, payments: payments.size, pending }), violations });
+  }
+
+  // 5. Every COMPLETED payment reaches the data platform or its dead-letter list; one effect per payment.
+  {
+    const violations: string[] = [];
+    let delivered = 0;
+    let deadLettered = 0;
+    for (const [paymentId, payment] of payments) {
+      if (payment.status !== 'COMPLETED') continue;
+      const delivery = deliveries.get(paymentId);
+      if (delivery === 'SUCCEEDED') delivered++;
+      else if (delivery === 'DEAD_LETTERED') deadLettered++;
+      else list(violations, `COMPLETED ${paymentId}: delivery ${delivery ?? 'never scheduled'}`);
+    }
+    if (options.receiver) {
+      const byPayment = new Map(options.receiver.map((r) => [r.paymentId, r.effects]));
+      for (const [paymentId, state] of deliveries) {
+        const effects = byPayment.get(paymentId) ?? 0;
+        if (state === 'SUCCEEDED' && effects !== 1) list(violations, `${paymentId}: the receiver kept ${effects} effects`);
+      }
+      for (const paymentId of byPayment.keys()) {
+        if (payments.get(paymentId)?.status !== 'COMPLETED') list(violations, `the receiver has ${paymentId}, which is not a COMPLETED payment`);
+      }
+    }
+    results.push({ id: 5, name: 'every COMPLETED payment is delivered (or dead-lettered) once', ok: violations.length === 0, counts: ({ delivered, deadLettered }), violations });
+  }
+
+  // 6. Rebuilding projections gives the same read model; replaying reactions appends nothing.
+  if (options.replay) {
+    const replay = await options.replay();
+    const violations = [
+      ...replay.projectionsDiffering.map((name) => `projection ${name} differs after a rebuild`),
+      ...(replay.reactionAppends > 0 ? [`replaying reactions appended ${replay.reactionAppends} events`] : []),
+    ];
+    results.push({
+      id: 6,
+      name: 'a rebuild gives the same read models; a replay appends nothing',
+      ok: violations.length === 0,
+      counts: ({ projections: replay.projections, events: replay.events, reactionAppends: replay.reactionAppends }),
+      violations,
+    });
+  }
+  return results;
+}

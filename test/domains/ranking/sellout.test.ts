@@ -122,6 +122,6 @@ t.test('evolve', async (t) => {
   }
   t.equal(s.paidSeats, 1000);
   t.equal(s.soldOut, true);
-  t.same(history.at(-1), soldOut(at(1000)), "sold out with the last seat");
+  t.same(history.at(-1), soldOut(at(1000)), 'sold out with the last seat');
   t.same(fold(sellout, history), s, 'folding the history gives the same state');
 });

@@ -204,9 +204,14 @@ export class EsdbEventStore implements EventStore {
 
   private constructor(private readonly client: EventStoreDBClient) {}
 
+  /** Over a client made elsewhere (other credentials, a scripted client in tests); `close` disposes it. */
+  static over(client: EventStoreDBClient): EsdbEventStore {
+    return new EsdbEventStore(client);
+  }
+
   /** `url` is a connection string, e.g. `esdb://localhost:2113?tls=false`. */
   static async connect(url: string): Promise<EsdbEventStore> {
-    const store = new EsdbEventStore(EventStoreDBClient.connectionString(url));
+    const store = EsdbEventStore.over(EventStoreDBClient.connectionString(url));
     try {
       await store.ping();
     } catch (error) {

@@ -251,10 +251,11 @@ export class EsdbEventStore implements EventStore {
       throw translate(error, streamId, expected);
     }
     const nextExpectedRevision = Number(written.nextExpectedRevision);
-    // One new event: the append's position is that event's. A multi-event
-    // append reports its transaction rather than its last event, and an
-    // idempotent retry reports no position at all, so those read the last
-    // event back to give the caller a position it can compare with $all's.
+    // One new event: the append's position is that event's. For a
+    // multi-event append the server does not promise that the reported
+    // position is the last event's, and an idempotent retry reports none, so
+    // those read the last event back: the caller gets a position it can
+    // compare with the positions $all and subscriptions deliver.
     if (events.length === 1 && written.position) return { nextExpectedRevision, position: packPosition(written.position) };
     const [last] = await this.readStream(streamId, { direction: 'backwards', fromRevision: nextExpectedRevision, maxCount: 1 });
     const position = last && last.position > 0n ? last.position : written.position ? packPosition(written.position) : 0n;

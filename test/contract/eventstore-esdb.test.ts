@@ -123,7 +123,7 @@ class ScriptedServer {
       last = this.write(streamId, event.type, event.data, event.id);
       this.bookkeeping();
     }
-    // A multi-event append reports a position that is not its last event's.
+    // A multi-event append may report a position that is not its last event's.
     return { success: true, nextExpectedRevision: last!.revision, position: list.length === 1 ? last!.position : { commit: 1n, prepare: 1n } };
   }
 

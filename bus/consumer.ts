@@ -48,6 +48,7 @@ export class Consumer {
   private subscription: Subscription | undefined;
   private queue: SubscriptionMessage[] = [];
   private draining: Promise<void> | undefined;
+  private drainActive = false;
   private position: Position | null = null;
   private stopped = true;
   private readonly waiters: Array<{ position: Position; resolve: () => void }> = [];
@@ -70,7 +71,12 @@ export class Consumer {
     this.subscription = this.options.store.subscribe({ from, filter: this.options.filter }).subscribe({
       next: (message) => {
         this.queue.push(message);
-        this.draining ??= this.drain();
+        // A flag, not `draining ??=`: a drain with nothing to await finishes
+        // before its promise could be stored, and would never be cleared.
+        if (!this.drainActive) {
+          this.drainActive = true;
+          this.draining = this.drain();
+        }
       },
       error: (error: unknown) => this.fail(error),
     });
@@ -110,7 +116,7 @@ export class Consumer {
         this.release();
       }
     } finally {
-      this.draining = undefined;
+      this.drainActive = false;
     }
   }
 

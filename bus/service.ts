@@ -3,7 +3,7 @@ import type { ReadStore } from '../infra/readstore/port.js';
 import type { Clock } from '../infra/clock.js';
 import { silentLog, type Log } from '../infra/log.js';
 import type { Consumer, ConsumerStatus } from './consumer.js';
-import { projectionRunner } from './projection.js';
+import { projectionRunner, type AnyProjection } from './projection.js';
 import type { ServiceReaction, ServiceTimer } from './reaction.js';
 import { reactionRunner, type RetryPolicy } from './reactions.js';
 import { Scheduler, timerProjection } from './timers.js';
@@ -21,6 +21,8 @@ export interface ServiceDefinition {
   reactions: readonly ServiceReaction[];
   timers: readonly ServiceTimer[];
   tickers?: readonly Ticker[];
+  /** Read models the service itself works from (the queue's line), run beside its reactions. */
+  projections?: readonly AnyProjection[];
 }
 
 export interface ServiceRuntime {
@@ -40,6 +42,8 @@ export class RunningService {
   readonly reactions: Consumer | undefined;
   readonly timerModel: Consumer | undefined;
   readonly scheduler: Scheduler | undefined;
+  /** The service's own read models, by projection name. */
+  readonly models = new Map<string, Consumer>();
   private tickers: NodeJS.Timeout[] = [];
   private readonly log: Log;
 
@@ -57,11 +61,17 @@ export class RunningService {
       this.timerModel = projectionRunner({ store, reads, projection: timerProjection(definition.name, definition.timers), log });
       this.scheduler = new Scheduler({ service: definition.name, store, reads, rules: definition.timers, clock, log, pollMs: runtime.timerPollMs });
     }
+    for (const projection of definition.projections ?? []) {
+      this.models.set(projection.name, projectionRunner({ store, reads, projection, log }));
+    }
+  }
+
+  private consumers(): Consumer[] {
+    return [this.reactions, this.timerModel, ...this.models.values()].flatMap((c) => (c ? [c] : []));
   }
 
   async start(): Promise<void> {
-    await this.reactions?.start();
-    await this.timerModel?.start();
+    for (const consumer of this.consumers()) await consumer.start();
     if (this.runtime.manualTime) return;
     this.scheduler?.start();
     for (const ticker of this.definition.tickers ?? []) {
@@ -89,18 +99,17 @@ export class RunningService {
 
   /** Resolves once reactions and timers have seen everything up to `position`. */
   async reached(position: Position): Promise<void> {
-    await Promise.all([this.reactions?.reached(position), this.timerModel?.reached(position)]);
+    await Promise.all(this.consumers().map((c) => c.reached(position)));
   }
 
   status(): ConsumerStatus[] {
-    return [this.reactions, this.timerModel].flatMap((c) => (c ? [c.status()] : []));
+    return this.consumers().map((c) => c.status());
   }
 
   async stop(): Promise<void> {
     for (const timer of this.tickers) clearInterval(timer);
     this.tickers = [];
     await this.scheduler?.stop();
-    await this.reactions?.stop();
-    await this.timerModel?.stop();
+    for (const consumer of this.consumers()) await consumer.stop();
   }
 }

@@ -14,6 +14,25 @@ export interface Config {
   mongodbUrl: string | undefined;
   mongodbDatabase: string;
   logLevel: string;
+  adminToken: string | undefined;
+  holdTtlMs: number;
+  paymentDeadlineMs: number;
+  queueAdmitIntervalMs: number;
+  queueTokenTtlMs: number;
+  queueMaxActive: number;
+  queueSecret: string | undefined;
+  timerPollMs: number;
+  reactionRetryAttempts: number;
+  reactionRetryBaseMs: number;
+  dataPlatformUrl: string | undefined;
+  deliveryBackoffMs: number;
+  deliveryMaxBackoffMs: number;
+  deliveryMaxAttempts: number;
+  deliveryTimeoutMs: number;
+  mockDataPlatformPort: number;
+  mockDataPlatformFailureRate: number;
+  mockDataPlatformLatencyMs: number;
+  readYourWritesMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -40,6 +59,14 @@ export function oneOf<T extends string>(env: Env, name: string, allowed: readonl
 
 const optional = (env: Env, name: string) => (env[name] ? env[name] : undefined);
 
+export function fraction(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new ConfigError(`${name} must be a number from 0 to 1, got "${raw}"`);
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     port: integer(env, 'PORT', 3000),
@@ -51,5 +78,24 @@ export function loadConfig(env: Env = process.env): Config {
     mongodbUrl: optional(env, 'MONGODB_URL'),
     mongodbDatabase: env.MONGODB_DATABASE || 'concert',
     logLevel: env.LOG_LEVEL || 'info',
+    adminToken: optional(env, 'ADMIN_TOKEN'),
+    holdTtlMs: integer(env, 'HOLD_TTL_MS', 300_000, 1),
+    paymentDeadlineMs: integer(env, 'PAYMENT_DEADLINE_MS', 30_000, 1),
+    queueAdmitIntervalMs: integer(env, 'QUEUE_ADMIT_INTERVAL_MS', 1_000, 1),
+    queueTokenTtlMs: integer(env, 'QUEUE_TOKEN_TTL_MS', 600_000, 1),
+    queueMaxActive: integer(env, 'QUEUE_MAX_ACTIVE', 100, 1),
+    queueSecret: optional(env, 'QUEUE_SECRET'),
+    timerPollMs: integer(env, 'TIMER_POLL_MS', 100, 1),
+    reactionRetryAttempts: integer(env, 'REACTION_RETRY_ATTEMPTS', 5, 1),
+    reactionRetryBaseMs: integer(env, 'REACTION_RETRY_BASE_MS', 100, 0),
+    dataPlatformUrl: optional(env, 'DATA_PLATFORM_URL'),
+    deliveryBackoffMs: integer(env, 'DELIVERY_BACKOFF_MS', 1_000, 1),
+    deliveryMaxBackoffMs: integer(env, 'DELIVERY_MAX_BACKOFF_MS', 60_000, 1),
+    deliveryMaxAttempts: integer(env, 'DELIVERY_MAX_ATTEMPTS', 10, 1),
+    deliveryTimeoutMs: integer(env, 'DELIVERY_TIMEOUT_MS', 5_000, 1),
+    mockDataPlatformPort: integer(env, 'MOCK_DATA_PLATFORM_PORT', 3001),
+    mockDataPlatformFailureRate: fraction(env, 'MOCK_DATA_PLATFORM_FAILURE_RATE', 0.2),
+    mockDataPlatformLatencyMs: integer(env, 'MOCK_DATA_PLATFORM_LATENCY_MS', 20),
+    readYourWritesMs: integer(env, 'READ_YOUR_WRITES_MS', 2_000),
   };
 }

@@ -180,7 +180,10 @@ export class SqliteEventStore implements EventStore {
       }
     });
     try {
-      all();
+      // IMMEDIATE: take the write lock up front. A deferred BEGIN reads first and
+      // then must upgrade, which fails at once (SQLITE_BUSY_SNAPSHOT, no busy
+      // wait) when another process wrote in between.
+      all.immediate();
     } catch (error) {
       // The commit itself failed (e.g. the file stayed locked): nothing was written.
       for (const append of batch) append.reject(error);

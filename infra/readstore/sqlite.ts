@@ -86,7 +86,7 @@ export class SqliteReadStore implements ReadStore {
         `INSERT INTO projection_checkpoints (projection, position) VALUES (?, ?)
          ON CONFLICT (projection) DO UPDATE SET position = excluded.position`,
       ).run(projection, position);
-    })();
+    }).immediate();
   }
 
   async checkpoint(projection: string): Promise<Position | null> {
@@ -100,7 +100,7 @@ export class SqliteReadStore implements ReadStore {
     this.db.transaction(() => {
       for (const name of collections) this.statement(`DELETE FROM ${this.ensureTable(name)}`).run();
       this.statement('DELETE FROM projection_checkpoints WHERE projection = ?').run(projection);
-    })();
+    }).immediate();
   }
 
   async ping(): Promise<void> {

@@ -59,3 +59,20 @@ t.test('SQLite event store: SIGKILL mid-load loses no acknowledged append', asyn
   const all = await store.readAll({ maxCount: 1_000_000 });
   t.ok(all.length >= acked.length, 'nothing half-written: the file opens and reads');
 });
+
+t.test('SQLite event store: two processes appending to one file at once both succeed', async (t) => {
+  const file = join(t.testdir(), 'events.db');
+  new SqliteEventStore({ file }).close(); // schema first, so neither child races to create it
+  const run = () =>
+    new Promise<number>((resolve, reject) => {
+      const proc = fork(child, [file, 'load', '16']);
+      let acked = 0;
+      proc.on('error', reject);
+      proc.on('exit', (code, signal) => (signal === 'SIGTERM' ? resolve(acked) : reject(new Error(`child exited ${code}`))));
+      proc.on('message', (message: { acked?: unknown }) => {
+        if (message.acked && ++acked === 1_500) proc.kill('SIGTERM');
+      });
+    });
+  const [a, b] = await Promise.all([run(), run()]);
+  t.ok(a >= 1_500 && b >= 1_500, `both processes kept appending (${a} and ${b} acknowledged) with no lock error`);
+});

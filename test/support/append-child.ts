@@ -24,8 +24,8 @@ if (mode === 'once') {
     Array.from({ length: writers }, async (_, w) => {
       for (let revision = 0; ; revision++) {
         const id = uuid();
-        await store.append(`load-${w}`, [{ id, type: 'Load', data: { w, revision } }], revision === 0 ? 'no_stream' : revision - 1);
-        process.send!({ acked: { streamId: `load-${w}`, revision, id } });
+        await store.append(`load-${process.pid}-${w}`, [{ id, type: 'Load', data: { w, revision } }], revision === 0 ? 'no_stream' : revision - 1);
+        process.send!({ acked: { streamId: `load-${process.pid}-${w}`, revision, id } });
       }
     }),
   );

@@ -1,11 +1,11 @@
-import type { EventStore, Position, RecordedEvent } from '../infra/eventstore/port.js';
+import type { Checkpoint, EventStore, Position, RecordedEvent } from '../infra/eventstore/port.js';
 import type { Clock } from '../infra/clock.js';
 import { silentLog, type Log } from '../infra/log.js';
 import { handleCommand } from './command.js';
 import { Consumer } from './consumer.js';
 import { derivedEventId } from './ids.js';
 import { park } from './parking.js';
-import type { ServiceReaction } from './reaction.js';
+import type { ServiceReaction, Target } from './reaction.js';
 
 export interface RetryPolicy {
   /** Tries per command before the event is parked. */
@@ -37,6 +37,25 @@ interface Work {
 export const reactionSubscriber = (service: string) => `reactions-${service}`;
 
 /**
+ * One command of a reaction for one source event, with the event ids and
+ * metadata every run of it gets, whoever runs it: the runner, or an operator
+ * redriving a parked event (which then writes what the runner would have).
+ */
+export function runReaction(
+  store: EventStore,
+  reaction: ServiceReaction,
+  event: RecordedEvent,
+  target: Target<unknown> & { index: number },
+  checkpoint?: Checkpoint,
+) {
+  return handleCommand(store, reaction.aggregate, target.streamId, target.command, {
+    eventId: (n) => derivedEventId(reaction.name, `${event.id}/${target.index}`, n),
+    metadata: { correlationId: event.metadata.correlationId ?? event.streamId, causationId: event.id },
+    checkpoint,
+  });
+}
+
+/**
  * Runs a service's reactions from one checkpointed subscription, in global
  * order. Within a batch, work for different streams runs concurrently (the
  * store group-commits it) while work for one stream keeps its order; the
@@ -56,11 +75,13 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
     const { event, reaction, streamId, command, index } = work;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await handleCommand(store, reaction.aggregate, streamId, command, {
-          eventId: (n) => derivedEventId(reaction.name, `${event.id}/${index}`, n),
-          metadata: { correlationId: event.metadata.correlationId ?? event.streamId, causationId: event.id },
-          checkpoint: checkpoint === undefined ? undefined : { subscriber, position: checkpoint },
-        });
+        const result = await runReaction(
+          store,
+          reaction,
+          event,
+          { streamId, command, index },
+          checkpoint === undefined ? undefined : { subscriber, position: checkpoint },
+        );
         options.onHandled?.(reaction.name, event, result.events);
         if (result.events.length > 0) {
           log.debug(

@@ -1,0 +1,58 @@
+import type { RecordedEvent } from '../eventstore/port.js';
+import type { Colors } from './output.js';
+
+/**
+ * How one event reads on a line: position, stream@revision, type, time and
+ * the data's scalar fields, so that a saga reads top to bottom in a terminal.
+ */
+
+const SUMMARY_WIDTH = 160;
+
+function scalar(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return /[\s=]/.test(value) ? JSON.stringify(value) : value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return undefined;
+}
+
+/** `key=value` for the data's scalar fields; nested objects shrink to `{…}` so one line stays one event. */
+export function summarize(data: unknown, width = SUMMARY_WIDTH, omit: readonly string[] = []): string {
+  if (data === null || typeof data !== 'object') return scalar(data) ?? '';
+  const parts = Object.entries(data as Record<string, unknown>).filter(([key]) => !omit.includes(key)).map(([key, value]) => `${key}=${scalar(value) ?? (Array.isArray(value) ? `[${value.length}]` : '{…}')}`);
+  const text = parts.join(' ');
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}
+
+/** Outcomes in green, failures and their compensations in red or yellow: the shape of a saga at a glance. */
+export function typeColor(type: string, color: Colors): (text: string) => string {
+  if (/Failed|Rejected|DeadLettered|Parked/.test(type)) return color.red;
+  if (/Released|Refunded|Voided|Expired|Redriven/.test(type)) return color.yellow;
+  if (/Completed|Succeeded|Reserved|Debited|SoldOut/.test(type)) return color.green;
+  return color.bold;
+}
+
+export const streamAt = (event: RecordedEvent) => `${event.streamId}@${event.revision}`;
+
+export function eventLine(event: RecordedEvent, color: Colors): string {
+  return [
+    color.dim(String(event.position).padStart(6)),
+    color.cyan(streamAt(event)),
+    typeColor(event.type, color)(event.type),
+    color.dim(event.created.toISOString()),
+    summarize(event.data),
+  ].join('  ');
+}
+
+/** An event as a JSON line: everything a script needs, positions as strings. */
+export function eventRecord(event: RecordedEvent): Record<string, unknown> {
+  return {
+    position: event.position.toString(),
+    streamId: event.streamId,
+    revision: event.revision,
+    type: event.type,
+    created: event.created.toISOString(),
+    id: event.id,
+    data: event.data,
+    metadata: event.metadata,
+  };
+}

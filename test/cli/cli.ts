@@ -1,0 +1,76 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * concertctl as a real child process, the way an operator runs it: its own
+ * process on the test's DATA_DIR, with tap's TypeScript loader passed on
+ * through execArgv, and NO_COLOR so output compares as plain text.
+ */
+
+const main = fileURLToPath(new URL('../../infra/cli/main.ts', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function env(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  // Never the servers a developer may have configured for the contract tests: this store only.
+  return { ...process.env, DATA_DIR: dataDir, NO_COLOR: '1', EVENTSTORE_URL: '', MONGODB_URL: '', ...extra };
+}
+
+export function startCli(dataDir: string, args: readonly string[], extraEnv?: Record<string, string>): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [...process.execArgv, main, ...args], { env: env(dataDir, extraEnv), stdio: 'pipe' });
+}
+
+export function finished(child: ChildProcessWithoutNullStreams, timeoutMs = 60_000): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`concertctl ${child.spawnargs.slice(-3).join(' ')} did not finish in ${timeoutMs} ms; stderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+export function cli(dataDir: string, args: readonly string[], extraEnv?: Record<string, string>): Promise<CliResult> {
+  return finished(startCli(dataDir, args, extraEnv));
+}
+
+/** The --json lines, parsed; a line that is not JSON fails the parse, which is the point. */
+export function jsonLines<T = Record<string, unknown>>(stdout: string): T[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
+/** Resolves with the stream's text once `predicate` holds for it. */
+export function waitForOutput(stream: NodeJS.ReadableStream, predicate: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => {
+      stream.off('data', onData);
+      reject(new Error(`no such output within ${timeoutMs} ms; got: ${text}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer | string) => {
+      text += chunk.toString();
+      if (predicate(text)) {
+        clearTimeout(timer);
+        stream.off('data', onData);
+        resolve(text);
+      }
+    };
+    stream.on('data', onData);
+  });
+}

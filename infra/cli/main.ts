@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { Rejection } from '../../bus/decider.js';
 import { ConfigError } from '../config.js';
 import { tailCommand } from './tail.js';
+import { traceCommand } from './trace.js';
 
 /**
  * concertctl: the operator's view of the event store. Every subcommand works
@@ -14,7 +15,8 @@ const program = new Command('concertctl')
   // Subcommands own their options: `projections rebuild all --json` means rebuild's --json.
   .enablePositionalOptions()
   .showHelpAfterError()
-  .addCommand(tailCommand());
+  .addCommand(tailCommand())
+  .addCommand(traceCommand());
 
 // `concertctl tail | head` closes the pipe: that is the reader being done, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

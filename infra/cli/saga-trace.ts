@@ -1,0 +1,142 @@
+import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import { paymentIdFor, paymentStream } from '../../domains/payment/payment.js';
+import { allEvents } from './all-events.js';
+
+/**
+ * One saga as a causation tree: every event of a correlation, in global
+ * order, each under the event that caused it. For a payment the hold that
+ * preceded it is included (its correlation is the reservation id, from which
+ * the payment id is derived), so the trace starts where the user started.
+ */
+
+export interface TraceNode {
+  event: RecordedEvent;
+  /** The causing event, when it is part of the trace. */
+  parent: TraceNode | undefined;
+  children: TraceNode[];
+  /** Since the parent, or since the previous root for a root. */
+  sinceMs: number;
+  depth: number;
+  /**
+   * Fired by a timer: its causation names the timer, not an event, so it
+   * hangs under the previous event of its own stream, which set the timer.
+   */
+  viaTimer: boolean;
+}
+
+export interface SagaOutcome {
+  status: 'COMPLETED' | 'FAILED' | 'PENDING' | 'UNKNOWN';
+  reason?: string;
+  at?: string;
+  /** The events that undid a step: releases, refunds, voided debits. */
+  compensations: string[];
+  delivery?: string;
+}
+
+/** Who, what and how much: said once in the headline rather than on every line. */
+export type SagaRef = Record<'reservationId' | 'paymentId' | 'userId' | 'concertId' | 'scheduleId' | 'seatNo' | 'amount', string | number>;
+
+export const REF_FIELDS = ['paymentId', 'reservationId', 'userId', 'concertId', 'scheduleId', 'seatNo', 'amount'] as const;
+
+export interface SagaTrace {
+  id: string;
+  ref: Partial<SagaRef>;
+  nodes: TraceNode[];
+  roots: TraceNode[];
+  outcome: SagaOutcome;
+  durationMs: number;
+}
+
+const COMPENSATIONS = new Set(['SeatReleased', 'PointsRefunded', 'DebitVoided']);
+
+/** What started a root: a timer (its causation says so), or a request from outside. */
+export function rootCause(event: RecordedEvent): 'timer' | 'request' | 'elsewhere' {
+  const causation = event.metadata.causationId;
+  if (causation === undefined) return 'request';
+  return causation.startsWith('timer:') ? 'timer' : 'elsewhere';
+}
+
+export async function collectTrace(store: EventStore, id: string): Promise<RecordedEvent[]> {
+  // A reservation id names its payment too: tracing either gives the whole story.
+  const correlations = new Set([id, paymentIdFor(id)]);
+  const streams = new Set([...correlations].map(paymentStream));
+  const picked: RecordedEvent[] = [];
+  for await (const event of allEvents(store)) {
+    const correlation = event.metadata.correlationId;
+    if (event.type === 'SeatHeld') {
+      const { reservationId } = event.data as { reservationId?: string };
+      if (reservationId && correlations.has(paymentIdFor(reservationId))) correlations.add(reservationId);
+    }
+    if ((correlation !== undefined && correlations.has(correlation)) || streams.has(event.streamId)) {
+      picked.push(event);
+    }
+  }
+  return picked;
+}
+
+function outcomeOf(events: readonly RecordedEvent[]): SagaOutcome {
+  const outcome: SagaOutcome = { status: 'UNKNOWN', compensations: [] };
+  for (const event of events) {
+    const data = event.data as { reason?: string; completedAt?: string; failedAt?: string; error?: string };
+    if (event.type === 'PaymentRequested' && outcome.status === 'UNKNOWN') outcome.status = 'PENDING';
+    if (event.type === 'PaymentCompleted') Object.assign(outcome, { status: 'COMPLETED', at: data.completedAt });
+    if (event.type === 'PaymentFailed') Object.assign(outcome, { status: 'FAILED', reason: data.reason, at: data.failedAt });
+    if (COMPENSATIONS.has(event.type)) outcome.compensations.push(event.type);
+    if (event.type === 'DeliveryScheduled' || event.type === 'DeliveryRedriven') outcome.delivery = 'PENDING';
+    if (event.type === 'DeliverySucceeded') outcome.delivery = 'SUCCEEDED';
+    if (event.type === 'DeliveryDeadLettered') outcome.delivery = `DEAD_LETTERED (${data.error ?? 'no error recorded'})`;
+  }
+  return outcome;
+}
+
+function refOf(events: readonly RecordedEvent[]): Partial<SagaRef> {
+  const ref: Partial<SagaRef> = {};
+  for (const event of events) {
+    const data = event.data as Record<string, unknown>;
+    for (const field of REF_FIELDS) {
+      const value = data[field];
+      if (ref[field] === undefined && (typeof value === 'string' || typeof value === 'number')) ref[field] = value;
+    }
+  }
+  return ref;
+}
+
+export function buildTrace(id: string, events: readonly RecordedEvent[]): SagaTrace {
+  const byId = new Map<string, TraceNode>();
+  const nodes: TraceNode[] = [];
+  const roots: TraceNode[] = [];
+  const lastOfStream = new Map<string, TraceNode>();
+  let previousRoot: TraceNode | undefined;
+  for (const event of events) {
+    const viaTimer = rootCause(event) === 'timer';
+    const parent = viaTimer ? lastOfStream.get(event.streamId) : byId.get(event.metadata.causationId ?? '');
+    const since = parent ?? previousRoot;
+    const node: TraceNode = {
+      event,
+      parent,
+      children: [],
+      sinceMs: since ? event.created.getTime() - since.event.created.getTime() : 0,
+      depth: parent ? parent.depth + 1 : 0,
+      viaTimer,
+    };
+    if (parent) parent.children.push(node);
+    else {
+      roots.push(node);
+      previousRoot = node;
+    }
+    byId.set(event.id, node);
+    lastOfStream.set(event.streamId, node);
+    nodes.push(node);
+  }
+  const first = events[0]?.created.getTime() ?? 0;
+  const last = events.at(-1)?.created.getTime() ?? 0;
+  return { id, ref: refOf(events), nodes, roots, outcome: outcomeOf(events), durationMs: last - first };
+}
+
+/** Depth first, children in global order: the order a tree is printed in. */
+export function* walk(nodes: readonly TraceNode[]): Generator<TraceNode> {
+  for (const node of nodes) {
+    yield node;
+    yield* walk(node.children);
+  }
+}

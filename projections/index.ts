@@ -1,0 +1,19 @@
+import type { AnyProjection } from '../bus/projection.js';
+import { balances } from './balances.js';
+import { concerts } from './concerts.js';
+import { deliveries } from './deliveries.js';
+import { payments } from './payments.js';
+import { queueTokens } from './queue-tokens.js';
+import { reservations } from './reservations.js';
+import { sagaTraces } from './saga-traces.js';
+import { schedules } from './schedules.js';
+import { seats } from './seats.js';
+import { soldOutRanking } from './sold-out-ranking.js';
+
+export { balances, concerts, deliveries, payments, queueTokens, reservations, sagaTraces, schedules, seats, soldOutRanking };
+
+/** The read models the API answers from; the API process runs them. The queue's own line (queue-tokens) runs in the queue service. */
+export const readModels: AnyProjection[] = [concerts, schedules, seats, reservations, payments, balances, soldOutRanking, deliveries, sagaTraces];
+
+/** Every projection in the system, for the CLI's rebuild. */
+export const allProjections: AnyProjection[] = [...readModels, queueTokens];

@@ -1,0 +1,60 @@
+import type { Doc } from '../infra/readstore/port.js';
+import { isEvent } from '../bus/decider.js';
+import type { Projection } from '../bus/projection.js';
+import type { PaymentEvent, PaymentFailureReason } from '../domains/payment/events.js';
+import type { PaymentStatus } from '../domains/payment/payment.js';
+
+export interface PaymentDoc extends Doc {
+  paymentId: string;
+  reservationId: string;
+  userId: string;
+  concertId: string;
+  scheduleId: string;
+  seatNo: number;
+  amount: number;
+  status: PaymentStatus;
+  reason: PaymentFailureReason | null;
+  requestedAt: string;
+  deadlineAt: string;
+  completedAt: string | null;
+  failedAt: string | null;
+}
+
+/** Payments and how they ended: GET /payments/:id (and its long poll). */
+export const payments: Projection<PaymentDoc> = {
+  name: 'payments',
+  collection: { name: 'payments', indexes: ['userId', 'reservationId', 'status'] },
+  eventTypes: ['PaymentRequested', 'PaymentCompleted', 'PaymentFailed'],
+  ids: (event) => [(event.data as { paymentId: string }).paymentId],
+  evolve(doc, event) {
+    if (isEvent<PaymentEvent, 'PaymentRequested'>(event, 'PaymentRequested')) {
+      if (doc) return doc;
+      const { paymentId, reservationId, userId, concertId, scheduleId, seatNo, amount, requestedAt, deadlineAt } = event.data;
+      return {
+        id: paymentId,
+        paymentId,
+        reservationId,
+        userId,
+        concertId,
+        scheduleId,
+        seatNo,
+        amount,
+        status: 'PENDING',
+        reason: null,
+        requestedAt,
+        deadlineAt,
+        completedAt: null,
+        failedAt: null,
+      };
+    }
+    // The payment aggregate ends a payment once; the first ending is the answer.
+    if (!doc || doc.status !== 'PENDING') return doc;
+    if (isEvent<PaymentEvent, 'PaymentCompleted'>(event, 'PaymentCompleted')) {
+      return { ...doc, status: 'COMPLETED', completedAt: event.data.completedAt };
+    }
+    if (isEvent<PaymentEvent, 'PaymentFailed'>(event, 'PaymentFailed')) {
+      return { ...doc, status: 'FAILED', reason: event.data.reason, failedAt: event.data.failedAt };
+    }
+    return doc;
+  },
+};

@@ -1,0 +1,150 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ApiContext } from './context.js';
+import { correlate } from './correlation.js';
+import { notFound } from './errors.js';
+import { dateTime, errors, id, nullable } from './schemas.js';
+import { parkedCount, positions, subscribers, type Subscriber, type SubscriberPosition } from './subscribers.js';
+import { sagaTraces } from '../../projections/index.js';
+
+/** A store that does not answer within this is reported down rather than hanging the probe. */
+const PING_TIMEOUT_MS = 2_000;
+
+async function answers(ping: () => Promise<void>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer')), PING_TIMEOUT_MS);
+      }),
+    ]);
+    return true;
+  } catch {
+    return false; // reported as ok: false, which is the point of the probe
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const storeHealth = {
+  type: 'object',
+  required: ['kind', 'ok'],
+  properties: { kind: { type: 'string' }, ok: { type: 'boolean' } },
+} as const;
+
+const healthView = {
+  type: 'object',
+  required: ['status', 'eventStore', 'readStore', 'projections', 'parked'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded'] },
+    eventStore: storeHealth,
+    readStore: storeHealth,
+    projections: {
+      type: 'array',
+      description: 'Every checkpointed subscriber: read models, reactions and timers of each service',
+      items: {
+        type: 'object',
+        required: ['name', 'kind', 'position', 'lag'],
+        properties: {
+          name: { type: 'string' },
+          kind: { type: 'string', enum: ['read-model', 'reactions', 'timers'] },
+          position: { ...nullable({ type: 'string' }), description: 'Last position applied (a 64-bit integer as a string)' },
+          lag: { type: 'integer', description: 'Positions of $all behind the head' },
+        },
+      },
+    },
+    parked: { ...nullable({ type: 'integer' }), description: 'Events parked by reactions and not redriven; null when unknown' },
+  },
+} as const;
+
+const traceEntry = {
+  type: 'object',
+  required: ['position', 'eventId', 'streamId', 'revision', 'type', 'created', 'causationId'],
+  properties: {
+    position: { type: 'string' },
+    eventId: { type: 'string' },
+    streamId: { type: 'string' },
+    revision: { type: 'integer' },
+    type: { type: 'string' },
+    created: dateTime,
+    causationId: { ...nullable({ type: 'string' }), description: 'The eventId of the event this one answered (or the timer that fired it)' },
+  },
+} as const;
+
+/** Health, metrics and the saga trace: what an operator asks of a running system. */
+export function operationsRoutes(ctx: ApiContext): FastifyPluginAsync {
+  const list: Subscriber[] = subscribers(ctx);
+
+  /** Positions for every subscriber, also kept in the lag gauge; empty when the stores cannot say. */
+  async function lagging(): Promise<SubscriberPosition[]> {
+    const found = await positions(ctx.store, ctx.reads, list, (name) => ctx.readSide.livePosition(name));
+    for (const { name, lag } of found) ctx.metrics.setLag(name, lag);
+    return found;
+  }
+
+  return async (app) => {
+    app.get(
+      '/health',
+      {
+        schema: {
+          tags: ['operations'],
+          summary: 'Stores reachable, how far every subscriber lags, how many events are parked',
+          response: { 200: healthView, 503: { ...healthView, description: 'A store does not answer' } },
+        },
+      },
+      async (request, reply) => {
+        const [eventsOk, readsOk] = await Promise.all([answers(() => ctx.store.ping()), answers(() => ctx.reads.ping())]);
+        let projections: SubscriberPosition[] = [];
+        let parked: number | null = null;
+        if (eventsOk && readsOk) {
+          try {
+            [projections, parked] = await Promise.all([lagging(), parkedCount(ctx.store)]);
+          } catch (error) {
+            request.log.warn({ err: error }, 'health could not read the checkpoints');
+          }
+        }
+        const ok = eventsOk && readsOk;
+        return reply.code(ok ? 200 : 503).send({
+          status: ok ? 'ok' : 'degraded',
+          eventStore: { kind: ctx.store.kind, ok: eventsOk },
+          readStore: { kind: ctx.reads.kind, ok: readsOk },
+          projections,
+          parked,
+        });
+      },
+    );
+
+    app.get(
+      '/metrics',
+      { schema: { tags: ['operations'], summary: 'Prometheus metrics: requests, saga outcomes and latency, subscriber lag' } },
+      async (request, reply) => {
+        try {
+          await lagging();
+        } catch (error) {
+          // The other metrics are still worth scraping; the lag gauge keeps its last values.
+          request.log.warn({ err: error }, 'metrics could not read the checkpoints');
+        }
+        return reply.type(ctx.metrics.contentType).send(await ctx.metrics.render());
+      },
+    );
+
+    app.get<{ Params: { paymentId: string } }>(
+      '/payments/:paymentId/events',
+      {
+        schema: {
+          tags: ['operations'],
+          summary: "The payment's saga: its events across every stream, in global order, with causation links",
+          params: { type: 'object', required: ['paymentId'], properties: { paymentId: id } },
+          response: { 200: { type: 'array', items: traceEntry }, ...errors(400, 404) },
+        },
+      },
+      async (request) => {
+        const { paymentId } = request.params;
+        correlate(request, paymentId);
+        const trace = await ctx.consistency.find(ctx.views.traces, sagaTraces, paymentId, (doc) => doc.requested);
+        if (!trace) throw notFound('PAYMENT_NOT_FOUND', `no payment ${paymentId}`);
+        return trace.events;
+      },
+    );
+  };
+}

@@ -1,0 +1,89 @@
+import type { EventStore, Position, RecordedEvent } from '../eventstore/port.js';
+import { isStreamNotFound } from '../eventstore/errors.js';
+import type { ReadStore } from '../readstore/port.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../clock.js';
+import { serviceDefinitions, SERVICE_NAMES } from '../services.js';
+import { parkedStream, type EventParked, type ParkedEventRedriven } from '../../bus/parking.js';
+import { reactionSubscriber } from '../../bus/reactions.js';
+import { allProjections } from '../../projections/index.js';
+
+/** Every checkpointed reader of $all in the system, and where its checkpoint lives. */
+export interface Subscriber {
+  name: string;
+  kind: 'read-model' | 'reactions' | 'timers';
+  /** Reaction checkpoints commit with the events in the event store; the rest with their documents. */
+  store: 'events' | 'reads';
+}
+
+export interface SubscriberPosition {
+  name: string;
+  kind: Subscriber['kind'];
+  /** The last position applied, as a string (positions are 64-bit); null before the first checkpoint. */
+  position: string | null;
+  /** head − position, in positions of $all; the whole log when it never ran. */
+  lag: number;
+}
+
+/**
+ * The subscribers, derived from the services as data, so a service that gains
+ * reactions or timers shows up here without a second list. (The sender is
+ * never called: definitions are only read for their names.)
+ */
+export function subscribers(deps: { config: Config; store: EventStore; reads: ReadStore; clock: Clock }): Subscriber[] {
+  const definitions = serviceDefinitions({ ...deps, send: () => Promise.reject(new Error('health never sends')) });
+  const list: Subscriber[] = allProjections.map((p) => ({ name: p.name, kind: 'read-model', store: 'reads' }));
+  for (const name of SERVICE_NAMES) {
+    const definition = definitions[name];
+    if (definition.reactions.length > 0) list.push({ name: reactionSubscriber(name), kind: 'reactions', store: 'events' });
+    if (definition.timers.length > 0) list.push({ name: `timers-${name}`, kind: 'timers', store: 'reads' });
+  }
+  return list;
+}
+
+/**
+ * Where each subscriber stands. Checkpoints are the truth across processes,
+ * but a subscriber that saw only other events saves its checkpoint lazily (a
+ * second later); `live` gives the in-memory position of those this process
+ * runs, which is never behind the saved one.
+ */
+export async function positions(
+  store: EventStore,
+  reads: ReadStore,
+  list: readonly Subscriber[],
+  live: (name: string) => Position | null = () => null,
+): Promise<SubscriberPosition[]> {
+  const head = (await store.headPosition()) ?? 0n;
+  return Promise.all(
+    list.map(async ({ name, kind, store: where }) => {
+      const saved: Position | null = where === 'events' ? await store.readCheckpoint(name) : await reads.checkpoint(name);
+      const running = live(name);
+      const position = running !== null && (saved === null || running > saved) ? running : saved;
+      const behind = position === null ? head : head > position ? head - position : 0n;
+      return { name, kind, position: position === null ? null : position.toString(), lag: Number(behind) };
+    }),
+  );
+}
+
+/** Events parked by the reactions and not since redriven successfully (the CLI's `parked` list). */
+export async function parkedCount(store: EventStore): Promise<number> {
+  let open = 0;
+  for (const service of SERVICE_NAMES) {
+    let events: RecordedEvent[];
+    try {
+      events = await store.readStream(parkedStream(reactionSubscriber(service)));
+    } catch (error) {
+      if (isStreamNotFound(error)) continue;
+      throw error;
+    }
+    const parked = new Set<string>();
+    for (const event of events) {
+      const data = event.data as EventParked['data'] | ParkedEventRedriven['data'];
+      const key = `${data.handler}\u0000${data.eventId}`;
+      if (event.type === 'EventParked') parked.add(key);
+      else if (event.type === 'ParkedEventRedriven' && (data as ParkedEventRedriven['data']).outcome === 'handled') parked.delete(key);
+    }
+    open += parked.size;
+  }
+  return open;
+}

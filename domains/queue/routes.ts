@@ -1,0 +1,115 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ApiContext } from '../../infra/http/context.js';
+import { readQueueToken, tokenState, type QueueTokenState } from '../../infra/http/queue-token.js';
+import { dateTime, errors, idempotencyKeyHeader, nullable, queueTokenHeader, userId } from '../../infra/http/schemas.js';
+import { etaMs } from './admission.js';
+import { issueToken } from './issue-token.js';
+import { sign } from './token.js';
+
+/** The admission rate is read over this window: long enough to see several ticks, short enough to follow a change of pace. */
+const RATE_WINDOW_MS = 60_000;
+
+const status = { type: 'string', enum: ['WAITING', 'ACTIVE', 'EXPIRED'] } as const;
+
+const tokenView = {
+  type: 'object',
+  required: ['tokenId', 'userId', 'status', 'position'],
+  properties: {
+    tokenId: { type: 'string' },
+    userId: { type: 'string' },
+    status,
+    position: { type: 'integer', description: 'Place in the waiting line (1 = admitted next); 0 when not waiting' },
+    expiresAt: { ...dateTime, description: 'When an ACTIVE token stops being accepted' },
+  },
+} as const;
+
+/** Waiting tokens issued before this one, plus one; 0 once it is not waiting. The line is the queue's own read model. */
+async function placeInLine(ctx: ApiContext, token: QueueTokenState): Promise<number> {
+  if (token.status !== 'WAITING') return 0;
+  const ahead = await ctx.views.queueTokens.count({ status: 'WAITING', issuedPosition: { lt: Number(token.issuedPosition) } });
+  return ahead + 1;
+}
+
+/** How long the wait is likely to be, from the recent admissions; null when there is no rate to go by. */
+async function estimate(ctx: ApiContext, token: QueueTokenState, position: number, now: Date): Promise<number | null> {
+  if (token.status === 'EXPIRED') return null;
+  if (position === 0) return 0;
+  const since = new Date(now.getTime() - RATE_WINDOW_MS).toISOString();
+  const recent = await ctx.views.queueTokens.find({ where: { activatedAt: { gte: since } }, sort: [['activatedAt', 'desc']], limit: 1_000 });
+  return etaMs(position, recent.flatMap((t) => (t.activatedAt ? [t.activatedAt] : [])), now, RATE_WINDOW_MS);
+}
+
+const expiry = (token: QueueTokenState) => (token.expiresAt !== null && token.status !== 'WAITING' ? { expiresAt: token.expiresAt } : {});
+
+/** The waiting line: a token to join it, and where that token stands. */
+export function queueRoutes(ctx: ApiContext): FastifyPluginAsync {
+  return async (app) => {
+    app.post<{ Body: { userId: string } }>(
+      '/queue/tokens',
+      {
+        schema: {
+          tags: ['queue'],
+          summary: 'Join the waiting line; asking again while the token is live gives the same token',
+          headers: { type: 'object', properties: { 'idempotency-key': idempotencyKeyHeader } },
+          body: { type: 'object', required: ['userId'], additionalProperties: false, properties: { userId } },
+          response: {
+            201: { ...tokenView, required: [...tokenView.required, 'token'], properties: { ...tokenView.properties, token: { type: 'string' } } },
+            ...errors(400, 413, 422),
+          },
+        },
+        ...ctx.idempotency.hooks((request) => (request.body as { userId: string }).userId),
+      },
+      async (request, reply) => {
+        const now = ctx.clock.now();
+        const { ticket } = await issueToken(ctx.store, request.body.userId, now);
+        const claims = { tokenId: ticket.tokenId, userId: ticket.userId };
+        const token = await tokenState(ctx.store, claims, now);
+        if (!token) throw new Error(`token ${ticket.tokenId} was issued but its stream does not show it`);
+        return reply.code(201).send({
+          token: sign(ctx.queueSecret, claims),
+          tokenId: token.tokenId,
+          userId: token.userId,
+          status: token.status,
+          position: await placeInLine(ctx, token),
+          ...expiry(token),
+        });
+      },
+    );
+
+    app.get(
+      '/queue/tokens/current',
+      {
+        schema: {
+          tags: ['queue'],
+          summary: 'Where the token in Queue-Token stands',
+          security: [{ queueToken: [] }],
+          headers: { type: 'object', properties: { 'queue-token': queueTokenHeader } },
+          response: {
+            200: {
+              ...tokenView,
+              required: [...tokenView.required, 'etaMs'],
+              properties: {
+                ...tokenView.properties,
+                etaMs: { ...nullable({ type: 'integer' }), description: 'Estimated wait from the recent admission rate; null when unknown' },
+              },
+            },
+            ...errors(401),
+          },
+        },
+      },
+      async (request) => {
+        const now = ctx.clock.now();
+        const token = await readQueueToken(ctx.store, ctx.queueSecret, request.headers['queue-token'], now);
+        const position = await placeInLine(ctx, token);
+        return {
+          tokenId: token.tokenId,
+          userId: token.userId,
+          status: token.status,
+          position,
+          etaMs: await estimate(ctx, token, position, now),
+          ...expiry(token),
+        };
+      },
+    );
+  };
+}

@@ -1,0 +1,104 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ApiContext } from '../../infra/http/context.js';
+import { HttpProblem, notFound } from '../../infra/http/errors.js';
+import { guardedToken, queueTokenGuard } from '../../infra/http/queue-token.js';
+import { dateTime, errors, id, idempotencyKeyHeader, queueTokenHeader } from '../../infra/http/schemas.js';
+import { reservations, sagaTraces, schedules, seats } from '../../projections/index.js';
+import type { ReservationDoc } from '../../projections/reservations.js';
+import { holdSeat } from './hold-seat.js';
+
+const reservationView = {
+  type: 'object',
+  required: ['reservationId', 'scheduleId', 'seatNo', 'price', 'userId', 'status', 'expiresAt'],
+  properties: {
+    reservationId: { type: 'string' },
+    scheduleId: { type: 'string' },
+    seatNo: { type: 'integer' },
+    price: { type: 'integer' },
+    userId: { type: 'string' },
+    status: { type: 'string', enum: ['HELD', 'RESERVED', 'EXPIRED', 'RELEASED'] },
+    expiresAt: { ...dateTime, description: 'When the hold ends unless paid for' },
+    paymentId: { type: 'string', description: 'Once a payment is requested for it' },
+  },
+} as const;
+
+const viewOf = (doc: ReservationDoc) => ({
+  reservationId: doc.reservationId,
+  scheduleId: doc.scheduleId,
+  seatNo: doc.seatNo,
+  price: doc.price,
+  userId: doc.userId,
+  status: doc.status,
+  expiresAt: doc.expiresAt,
+  ...(doc.paymentId ? { paymentId: doc.paymentId } : {}),
+});
+
+/** Holding a seat (with an ACTIVE queue token) and following the hold. */
+export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
+  return async (app) => {
+    app.post<{ Body: { scheduleId: string; seatNo: number } }>(
+      '/reservations',
+      {
+        schema: {
+          tags: ['reservations'],
+          summary: `Hold a seat for HOLD_TTL_MS (${ctx.config.holdTtlMs} ms here)`,
+          security: [{ queueToken: [] }],
+          headers: { type: 'object', properties: { 'queue-token': queueTokenHeader, 'idempotency-key': idempotencyKeyHeader } },
+          body: {
+            type: 'object',
+            required: ['scheduleId', 'seatNo'],
+            additionalProperties: false,
+            properties: { scheduleId: id, seatNo: { type: 'integer', minimum: 1 } },
+          },
+          response: { 201: reservationView, ...errors(400, 401, 403, 404, 409, 413, 422) },
+        },
+        onRequest: queueTokenGuard({ store: ctx.store, clock: ctx.clock, secret: ctx.queueSecret }, { requireActive: true }),
+        ...ctx.idempotency.hooks((request) => guardedToken(request).userId),
+      },
+      async (request, reply) => {
+        const token = guardedToken(request);
+        const { scheduleId, seatNo } = request.body;
+        const schedule = await ctx.consistency.find(ctx.views.schedules, schedules, scheduleId);
+        if (!schedule) throw notFound('SCHEDULE_NOT_FOUND', `no schedule ${scheduleId}`);
+        if (seatNo > schedule.totalSeats) throw notFound('SEAT_NOT_FOUND', `schedule ${scheduleId} has seats 1 to ${schedule.totalSeats}`);
+        const now = ctx.clock.now();
+        if (now.getTime() < Date.parse(schedule.bookingOpensAt)) {
+          throw new HttpProblem(409, 'BOOKING_NOT_OPEN', `booking for schedule ${scheduleId} opens at ${schedule.bookingOpensAt}`);
+        }
+        if (now.getTime() >= Date.parse(schedule.startsAt)) {
+          throw new HttpProblem(409, 'BOOKING_CLOSED', `schedule ${scheduleId} started at ${schedule.startsAt}`);
+        }
+        const hold = await holdSeat(ctx.store, { scheduleId, seatNo, userId: token.userId, price: schedule.price }, now, ctx.config.holdTtlMs);
+        // The client's next steps read these: the hold (to pay), the seat map, the schedule's free seats.
+        await ctx.consistency.settled(hold.position, [reservations, seats, schedules, sagaTraces]);
+        return reply.code(201).send({
+          reservationId: hold.reservationId,
+          scheduleId: hold.scheduleId,
+          seatNo: hold.seatNo,
+          price: hold.price,
+          userId: hold.userId,
+          status: 'HELD',
+          expiresAt: hold.expiresAt,
+        });
+      },
+    );
+
+    app.get<{ Params: { reservationId: string } }>(
+      '/reservations/:reservationId',
+      {
+        schema: {
+          tags: ['reservations'],
+          summary: 'A hold and what became of it',
+          params: { type: 'object', required: ['reservationId'], properties: { reservationId: id } },
+          response: { 200: reservationView, ...errors(400, 404) },
+        },
+      },
+      async (request) => {
+        const { reservationId } = request.params;
+        const doc = await ctx.consistency.find(ctx.views.reservations, reservations, reservationId);
+        if (!doc) throw notFound('RESERVATION_NOT_FOUND', `no reservation ${reservationId}`);
+        return viewOf(doc);
+      },
+    );
+  };
+}

@@ -4,6 +4,7 @@ import { Rejection } from '../../bus/decider.js';
 import { ConfigError } from '../config.js';
 import { tailCommand } from './tail.js';
 import { traceCommand } from './trace.js';
+import { replayCommand } from './replay.js';
 
 /**
  * concertctl: the operator's view of the event store. Every subcommand works
@@ -16,7 +17,8 @@ const program = new Command('concertctl')
   .enablePositionalOptions()
   .showHelpAfterError()
   .addCommand(tailCommand())
-  .addCommand(traceCommand());
+  .addCommand(traceCommand())
+  .addCommand(replayCommand());
 
 // `concertctl tail | head` closes the pipe: that is the reader being done, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

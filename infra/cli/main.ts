@@ -5,6 +5,7 @@ import { ConfigError } from '../config.js';
 import { tailCommand } from './tail.js';
 import { traceCommand } from './trace.js';
 import { replayCommand } from './replay.js';
+import { projectionsCommand } from './projections.js';
 
 /**
  * concertctl: the operator's view of the event store. Every subcommand works
@@ -18,7 +19,8 @@ const program = new Command('concertctl')
   .showHelpAfterError()
   .addCommand(tailCommand())
   .addCommand(traceCommand())
-  .addCommand(replayCommand());
+  .addCommand(replayCommand())
+  .addCommand(projectionsCommand());
 
 // `concertctl tail | head` closes the pipe: that is the reader being done, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -2,10 +2,13 @@
 import { Command, CommanderError } from 'commander';
 import { Rejection } from '../../bus/decider.js';
 import { ConfigError } from '../config.js';
+import { CliError } from './output.js';
 import { tailCommand } from './tail.js';
 import { traceCommand } from './trace.js';
 import { replayCommand } from './replay.js';
 import { projectionsCommand } from './projections.js';
+import { deadLettersCommand } from './dead-letters.js';
+import { parkedCommand } from './parked.js';
 
 /**
  * concertctl: the operator's view of the event store. Every subcommand works
@@ -20,13 +23,18 @@ const program = new Command('concertctl')
   .addCommand(tailCommand())
   .addCommand(traceCommand())
   .addCommand(replayCommand())
-  .addCommand(projectionsCommand());
+  .addCommand(projectionsCommand())
+  .addCommand(deadLettersCommand())
+  .addCommand(parkedCommand());
 
 // `concertctl tail | head` closes the pipe: that is the reader being done, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
+
+/** `seed --file typo.json`: the operator needs the path, not a stack. */
+const missingFile = (error: unknown): error is NodeJS.ErrnoException => error instanceof Error && (error as NodeJS.ErrnoException).code === 'ENOENT';
 
 try {
   await program.parseAsync(process.argv);
@@ -35,6 +43,9 @@ try {
     process.exitCode = error.exitCode;
   } else if (error instanceof Rejection) {
     process.stderr.write(`concertctl: ${error.code}: ${error.message}\n`);
+    process.exitCode = 1;
+  } else if (error instanceof CliError || missingFile(error)) {
+    process.stderr.write(`concertctl: ${error.message}\n`);
     process.exitCode = 1;
   } else if (error instanceof ConfigError) {
     process.stderr.write(`concertctl: ${error.message}\n`);

@@ -56,3 +56,8 @@ export function createOutput(options: { json?: boolean }): Output {
     },
   };
 }
+
+/** A failure the operator can act on: printed as its message alone, exit 1, no stack. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+}

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { Rejection } from '../../bus/decider.js';
 import { ConfigError } from '../config.js';
+import { SeedFileError } from '../seed.js';
 import { CliError } from './output.js';
 import { tailCommand } from './tail.js';
 import { traceCommand } from './trace.js';
@@ -9,6 +10,8 @@ import { replayCommand } from './replay.js';
 import { projectionsCommand } from './projections.js';
 import { deadLettersCommand } from './dead-letters.js';
 import { parkedCommand } from './parked.js';
+import { checkCommand } from './check.js';
+import { seedCommand } from './seed.js';
 
 /**
  * concertctl: the operator's view of the event store. Every subcommand works
@@ -25,7 +28,9 @@ const program = new Command('concertctl')
   .addCommand(replayCommand())
   .addCommand(projectionsCommand())
   .addCommand(deadLettersCommand())
-  .addCommand(parkedCommand());
+  .addCommand(parkedCommand())
+  .addCommand(checkCommand())
+  .addCommand(seedCommand());
 
 // `concertctl tail | head` closes the pipe: that is the reader being done, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -44,7 +49,7 @@ try {
   } else if (error instanceof Rejection) {
     process.stderr.write(`concertctl: ${error.code}: ${error.message}\n`);
     process.exitCode = 1;
-  } else if (error instanceof CliError || missingFile(error)) {
+  } else if (error instanceof CliError || error instanceof SeedFileError || missingFile(error)) {
     process.stderr.write(`concertctl: ${error.message}\n`);
     process.exitCode = 1;
   } else if (error instanceof ConfigError) {

@@ -1,0 +1,45 @@
+import t from 'tap';
+import { join } from 'node:path';
+import { sagaStore } from './saga-store.js';
+import { cli, jsonLines } from './cli.js';
+import { SqliteEventStore } from '../../infra/eventstore/sqlite.js';
+
+interface Result {
+  id: number;
+  ok: boolean;
+  counts: Record<string, number>;
+  violations: string[];
+}
+
+t.test('check passes on a store the saga wrote', async (t) => {
+  const saga = await sagaStore(t);
+  const result = await cli(saga.dataDir, ['check']);
+  t.equal(result.code, 0, result.stderr);
+  for (const id of [1, 2, 3, 4, 5]) t.match(result.stdout, new RegExp(`^PASS  ${id}\\. `, 'm'), `invariant ${id}`);
+  t.match(result.stdout, 'all 5 invariants hold');
+  const json = jsonLines<Result>((await cli(saga.dataDir, ['check', '--json'])).stdout);
+  t.same(json.map((r) => [r.id, r.ok]), [[1, true], [2, true], [3, true], [4, true], [5, true]]);
+  t.match(json.find((r) => r.id === 2)?.counts, { completed: 2, failed: 1 }, 'it counted what the saga did');
+  t.match(json.find((r) => r.id === 5)?.counts, { delivered: 1, deadLettered: 1 });
+});
+
+t.test('check fails, exit 1, on a store where a debit drove a balance below zero', async (t) => {
+  const dir = t.testdir();
+  const store = new SqliteEventStore({ file: join(dir, 'events.db') });
+  const at = '2030-01-01T10:00:00.000Z';
+  const ref = { paymentId: 'p-zed', reservationId: 'r-zed', userId: 'zed', concertId: 'c', scheduleId: 's', seatNo: 1, amount: 100 };
+  await store.append('points-zed', [
+    { type: 'PointsCharged', data: { userId: 'zed', chargeId: 'k1', amount: 50, balanceAfter: 50, chargedAt: at } },
+    // Written by hand, past the decider that would have refused it.
+    { type: 'PointsDebited', data: { ...ref, balanceAfter: -50, debitedAt: at } },
+  ]);
+  await store.close();
+
+  const result = await cli(dir, ['check']);
+  t.equal(result.code, 1);
+  t.match(result.stdout, /^FAIL  3\. balances are never negative/m);
+  t.match(result.stdout, /✗ points-zed@1: balance -50/);
+  t.match(result.stdout, '1 of 5 invariants fail');
+  const json = jsonLines<Result>((await cli(dir, ['check', '--json'])).stdout);
+  t.match(json.find((r) => r.id === 3), { ok: false, violations: ['points-zed@1: balance -50'] });
+});

@@ -33,13 +33,18 @@ export function typeColor(type: string, color: Colors): (text: string) => string
 
 export const streamAt = (event: RecordedEvent) => `${event.streamId}@${event.revision}`;
 
-export function eventLine(event: RecordedEvent, color: Colors): string {
+/** With `columns` (a terminal's width) the data is cut so that each event stays on one screen line. */
+export function eventLine(event: RecordedEvent, color: Colors, columns?: number): string {
+  const position = String(event.position).padStart(6);
+  const created = event.created.toISOString();
+  const prefix = [position, streamAt(event), event.type, created].join('  ').length + 2;
+  const width = columns === undefined ? SUMMARY_WIDTH : Math.max(20, columns - prefix);
   return [
-    color.dim(String(event.position).padStart(6)),
+    color.dim(position),
     color.cyan(streamAt(event)),
     typeColor(event.type, color)(event.type),
-    color.dim(event.created.toISOString()),
-    summarize(event.data),
+    color.dim(created),
+    summarize(event.data, width),
   ].join('  ');
 }
 

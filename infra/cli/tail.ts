@@ -77,7 +77,7 @@ export function tailCommand(): Command {
         const ended = new Promise<void>((resolve, reject) => {
           subscription = source.subscribe({
             next: (event) => {
-              out.line(eventLine(event, out.color));
+              out.line(eventLine(event, out.color, process.stdout.isTTY ? process.stdout.columns : undefined));
               out.record(eventRecord(event));
             },
             error: reject,

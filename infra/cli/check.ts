@@ -1,11 +1,14 @@
 import { Command } from 'commander';
 import { checkInvariants } from '../invariants.js';
 import { milliseconds } from './options.js';
+import { replayCheck } from './replay-check.js';
+import { definitions } from './services.js';
 import { createOutput } from './output.js';
 import { withStores } from './session.js';
 
 interface CheckOptions {
   graceMs: number;
+  replay?: boolean;
   json?: boolean;
 }
 
@@ -13,11 +16,16 @@ export function checkCommand(): Command {
   return new Command('check')
     .description("check the design's invariants over everything in the event store, at the current time; exits 1 if any fails")
     .option('--grace-ms <ms>', 'how long past its deadline a payment may still be PENDING', milliseconds, 5_000)
+    .option('--replay', 'also invariant 6: every read model from position 0 equals the live one, and rerunning every reaction appends nothing (reads only; slower)')
     .option('--json', 'one JSON object per invariant')
     .action(async (options: CheckOptions) => {
       const out = createOutput(options);
-      await withStores(async ({ events: store }) => {
-        const results = await checkInvariants(store, { now: new Date(), graceMs: options.graceMs });
+      await withStores(async (stores, config) => {
+        const results = await checkInvariants(stores.events, {
+          now: new Date(),
+          graceMs: options.graceMs,
+          replay: options.replay ? () => replayCheck(stores, definitions(stores, config)) : undefined,
+        });
         for (const result of results) {
           out.record(result);
           const counts = Object.entries(result.counts)

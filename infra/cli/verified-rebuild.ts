@@ -30,7 +30,8 @@ export interface VerifiedRebuild {
   differences: Difference[];
 }
 
-async function liveAtHead(stores: Stores, projection: AnyProjection, snapshot: readonly Doc[], from: Position | null, head: Position) {
+/** Applies the projection's events in (from, head] to `snapshot`, in memory: the store is only read. */
+export async function projectInMemory(stores: Stores, projection: AnyProjection, snapshot: readonly Doc[], from: Position | null, head: Position) {
   const docs = new Map<string, Doc>(snapshot.map((doc) => [doc.id, doc]));
   for await (const event of allEvents(stores.events, { eventTypes: projection.eventTypes }, from ?? undefined)) {
     if (event.position > head) break;
@@ -69,7 +70,7 @@ export async function verifiedRebuild(
   const started = performance.now();
   const { events, head } = await rebuild(stores.events, stores.reads, projection, onProgress);
   const ms = performance.now() - started;
-  const expected = await liveAtHead(stores, projection, snapshot, liveCheckpoint, head);
+  const expected = await projectInMemory(stores, projection, snapshot, liveCheckpoint, head);
   const differences = compare(expected, await collection.find());
   return {
     projection: projection.name,

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { sagaStore } from './saga-store.js';
 import { cli, jsonLines } from './cli.js';
 import { SqliteEventStore } from '../../infra/eventstore/sqlite.js';
+import { startTestSystem } from '../support/system.js';
+import { rankingStream } from '../../domains/ranking/sellout.js';
+import { queueTokens, type QueueTokenDoc } from '../../projections/queue-tokens.js';
 
 interface Result {
   id: number;
@@ -42,4 +45,31 @@ t.test('check fails, exit 1, on a store where a debit drove a balance below zero
   t.match(result.stdout, '1 of 5 invariants fail');
   const json = jsonLines<Result>((await cli(dir, ['check', '--json'])).stdout);
   t.match(json.find((r) => r.id === 3), { ok: false, violations: ['points-zed@1: balance -50'] });
+});
+
+t.test('check --replay: invariant 6, read only; a tampered read model fails it', async (t) => {
+  const saga = await sagaStore(t);
+  const head = await saga.system.store.headPosition();
+  const passing = await cli(saga.dataDir, ['check', '--replay', '--json']);
+  t.equal(passing.code, 0, passing.stderr);
+  t.match(jsonLines<Result>(passing.stdout).find((r) => r.id === 6), { ok: true, counts: { projections: 14, reactionAppends: 0 } });
+  t.equal(await saga.system.store.headPosition(), head, 'replaying every reaction appended nothing');
+
+  const tokens = await saga.system.reads.collection<QueueTokenDoc>(queueTokens.collection);
+  const doc = await tokens.get(saga.token.ticket.tokenId);
+  await tokens.upsert({ ...doc!, status: 'WAITING' });
+  const failing = await cli(saga.dataDir, ['check', '--replay']);
+  t.equal(failing.code, 1);
+  t.match(failing.stdout, /^FAIL  6\. .*\n +✗ projection queue-tokens differs after a rebuild$/m);
+  t.equal((await tokens.get(saga.token.ticket.tokenId))?.status, 'WAITING', 'check only looked: the model is as it was');
+});
+
+t.test('check --replay fails when a reaction never ran: a replay would append its events', async (t) => {
+  const system = await startTestSystem(t, { without: ['ranking'] });
+  const schedule = await system.openSchedule(2, 100);
+  await system.settle();
+  const result = await cli(system.config.dataDir, ['check', '--replay']);
+  t.equal(result.code, 1);
+  t.match(result.stdout, /✗ replaying reactions appended 1 events/, 'the RankingOpened nobody wrote');
+  t.same(await system.streamTypes(rankingStream(schedule.scheduleId)), [], 'and check wrote none of it');
 });

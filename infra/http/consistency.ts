@@ -39,14 +39,17 @@ export class Consistency {
     id: string,
     usable: (doc: T) => boolean = () => true,
   ): Promise<T | null> {
-    const first = await collection.get(id);
-    if (first && usable(first)) return first;
+    const found = async () => {
+      const doc = await collection.get(id);
+      return doc && usable(doc) ? doc : null;
+    };
+    const first = await found();
+    if (first) return first;
     const head = await this.store.headPosition();
     if (head === null) return null;
     const at = await this.readSide.position(model.name);
-    if (at !== null && at >= head) return first;
+    if (at !== null && at >= head) return null;
     await this.readSide.reached(model.name, head, this.waitMs);
-    const second = await collection.get(id);
-    return second && usable(second) ? second : null;
+    return found();
   }
 }

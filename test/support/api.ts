@@ -1,8 +1,10 @@
 import type { Test } from 'tap';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Config } from '../../infra/config.js';
+import type { EventStore } from '../../infra/eventstore/port.js';
+import type { ReadStore } from '../../infra/readstore/port.js';
 import type { AnyProjection } from '../../bus/projection.js';
-import { buildApi } from '../../infra/http/server.js';
+import { buildApi, type ApiDeps } from '../../infra/http/server.js';
 import { ReadSide } from '../../infra/http/read-side.js';
 import { Metrics } from '../../infra/http/metrics.js';
 import { readModels } from '../../projections/index.js';
@@ -15,6 +17,10 @@ export interface TestApiOptions {
   /** The read models this API runs itself (default: all of them); the rest it follows through their checkpoints. */
   projections?: readonly AnyProjection[];
   config?: Partial<Config>;
+  /** Stand-ins for the system's stores (a store that fails on purpose). */
+  store?: EventStore;
+  reads?: ReadStore;
+  logger?: ApiDeps['logger'];
 }
 
 /** A schedule as POST /concerts takes it, bookable at the test clock's start. */
@@ -33,10 +39,12 @@ export const schedule = (overrides: Record<string, unknown> = {}) => ({
  */
 export async function startTestApi(t: Test, system: TestSystem, options: TestApiOptions = {}) {
   const config: Config = { ...system.config, adminToken: ADMIN_TOKEN, queueSecret: QUEUE_SECRET, ...options.config };
-  const readSide = new ReadSide({ store: system.store, reads: system.reads, projections: options.projections ?? readModels });
+  const store = options.store ?? system.store;
+  const reads = options.reads ?? system.reads;
+  const readSide = new ReadSide({ store, reads, projections: options.projections ?? readModels });
   await readSide.start();
   const metrics = new Metrics({ processMetrics: false });
-  const app: FastifyInstance = await buildApi({ config, store: system.store, reads: system.reads, clock: system.clock, readSide, metrics });
+  const app: FastifyInstance = await buildApi({ config, store, reads, clock: system.clock, readSide, metrics, logger: options.logger });
   t.teardown(async () => {
     await app.close();
     await readSide.stop();

@@ -145,7 +145,7 @@ export function paymentRoutes(ctx: ApiContext): FastifyPluginAsync {
         reply.raw.once('close', () => {
           gone = true;
         });
-        while (doc.status === 'PENDING' && !gone) {
+        while (doc.status === 'PENDING' && !gone && !ctx.closing.aborted) {
           const left = deadline - Date.now();
           if (left <= 0) break;
           await ctx.readSide.moved(payments.name, Math.min(left, POLL_MS));

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../../infra/http/context.js';
+import { queueTokens } from '../../projections/index.js';
 import { readQueueToken, tokenState, type QueueTokenState } from '../../infra/http/queue-token.js';
 import { dateTime, errors, idempotencyKeyHeader, nullable, queueTokenHeader, userId } from '../../infra/http/schemas.js';
 import { etaMs } from './admission.js';
@@ -61,7 +62,9 @@ export function queueRoutes(ctx: ApiContext): FastifyPluginAsync {
       },
       async (request, reply) => {
         const now = ctx.clock.now();
-        const { ticket } = await issueToken(ctx.store, request.body.userId, now);
+        const { ticket, position } = await issueToken(ctx.store, request.body.userId, now);
+        // The place in line counts the tokens ahead in the queue's own model: it must include everyone issued before this one.
+        await ctx.consistency.settled(position, [queueTokens]);
         const claims = { tokenId: ticket.tokenId, userId: ticket.userId };
         const token = await tokenState(ctx.store, claims, now);
         if (!token) throw new Error(`token ${ticket.tokenId} was issued but its stream does not show it`);

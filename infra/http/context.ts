@@ -58,6 +58,8 @@ export interface ApiContext {
   consistency: Consistency;
   idempotency: Idempotency;
   log: Log;
+  /** Aborted when the server starts closing: long polls answer at once instead of holding the shutdown. */
+  closing: AbortSignal;
 }
 
 export async function openViews(reads: ReadStore): Promise<Views> {

@@ -52,6 +52,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...logging,
     bodyLimit: BODY_LIMIT,
+    // Past 128 characters an id is refused by the schema with a 400 that says so; the router's own limit (100) would answer 414.
+    routerOptions: { maxParamLength: 2_048 },
     // Fastify's default logs two lines per request; one line, with the route and the saga, is written below.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
@@ -104,6 +106,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
   const ctx = await apiContext({
     config,
     queueSecret: config.queueSecret,
@@ -113,6 +117,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     readSide: deps.readSide,
     metrics: deps.metrics,
     log: app.log,
+    closing: closing.signal,
   });
   await app.register(concertRoutes(ctx));
   await app.register(queueRoutes(ctx));

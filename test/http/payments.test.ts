@@ -154,3 +154,16 @@ t.test('POST /payments with an Idempotency-Key replays the first answer', async 
   t.equal(retry.body, first.body);
   t.equal(retry.headers['idempotent-replayed'], 'true');
 });
+
+t.test('closing the server answers a long poll at once rather than holding the shutdown', async (t) => {
+  const { api, token, reservationId } = await holding(t, 500, true);
+  const { paymentId } = (await api.inject(pay(token, { reservationId }))).json();
+  const polling = api.inject({ method: 'GET', url: `/payments/${paymentId}?waitMs=30000` });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const started = Date.now();
+  await api.app.close();
+  const answer = await polling;
+  t.ok(Date.now() - started < 2_000, 'the close did not wait out the poll');
+  t.equal(answer.statusCode, 200);
+  t.match(answer.json(), { paymentId, status: 'PENDING' }, 'the payment as it stands');
+});

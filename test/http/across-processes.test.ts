@@ -1,0 +1,61 @@
+import t from 'tap';
+import { startTestSystem } from '../support/system.js';
+import { startTestApi } from '../support/api.js';
+import { ReadSide } from '../../infra/http/read-side.js';
+import { readModels } from '../../projections/index.js';
+
+/**
+ * An API that runs no read model of its own and follows the checkpoints of a
+ * read side elsewhere (here a second ReadSide on the same files, as another
+ * process would be): read-your-writes must still hold.
+ */
+t.test('read-your-writes through checkpoints, when another process runs the read models', async (t) => {
+  const system = await startTestSystem(t);
+  const elsewhere = new ReadSide({ store: system.store, reads: system.reads, projections: readModels });
+  await elsewhere.start();
+  t.teardown(() => elsewhere.stop());
+  const api = await startTestApi(t, system, { projections: [] });
+  t.same(api.readSide.names, [], 'this API runs no model itself');
+
+  const concert = await api.registerConcert();
+  const scheduleId = concert.schedules[0]!.scheduleId;
+  const schedules = await api.inject({ method: 'GET', url: `/concerts/${concert.concertId}/schedules` });
+  t.equal(schedules.statusCode, 200, 'the new concert is there at once');
+  t.equal(schedules.json().length, 1);
+
+  const token = (await api.inject({ method: 'POST', url: '/queue/tokens', payload: { userId: 'ana' } })).json().token as string;
+  await system.settle();
+  const headers = { 'queue-token': token };
+  await api.inject({ method: 'POST', url: '/users/ana/points/charge', payload: { amount: 500 } });
+  t.same((await api.inject({ method: 'GET', url: '/users/ana/points' })).json(), { userId: 'ana', balance: 500 }, 'the charge is there at once');
+
+  // Hold, then pay at once, then read the payment at once.
+  const hold = await api.inject({ method: 'POST', url: '/reservations', headers, payload: { scheduleId, seatNo: 2 } });
+  t.equal(hold.statusCode, 201);
+  const paid = await api.inject({ method: 'POST', url: '/payments', headers, payload: { reservationId: hold.json().reservationId } });
+  t.equal(paid.statusCode, 202, 'paying right after holding finds the hold');
+  const { paymentId } = paid.json();
+  const read = await api.inject({ method: 'GET', url: `/payments/${paymentId}` });
+  t.equal(read.statusCode, 200, 'the payment is there right after paying');
+
+  const polled = await api.inject({ method: 'GET', url: `/payments/${paymentId}?waitMs=10000` });
+  t.match(polled.json(), { status: 'COMPLETED' }, 'the long poll follows the checkpoint to the end');
+  t.equal((await api.inject({ method: 'GET', url: `/payments/${paymentId}/events` })).statusCode, 200);
+
+  const started = Date.now();
+  await api.refused(t, { method: 'GET', url: '/reservations/nope' }, 404, 'RESERVATION_NOT_FOUND');
+  t.ok(Date.now() - started < 2_500, 'an unknown id waits at most READ_YOUR_WRITES_MS');
+});
+
+t.test('a read side that cannot catch up: the write answers anyway after READ_YOUR_WRITES_MS', async (t) => {
+  const system = await startTestSystem(t);
+  // Nobody runs the read models at all.
+  const api = await startTestApi(t, system, { projections: [], config: { readYourWritesMs: 100 } });
+  const started = Date.now();
+  const response = await api.inject({ method: 'POST', url: '/users/ana/points/charge', payload: { amount: 5 } });
+  t.equal(response.statusCode, 200);
+  t.same(response.json(), { userId: 'ana', balance: 5 }, 'the balance comes from the command, not the model');
+  t.ok(Date.now() - started >= 90, 'it waited for the model');
+  t.ok(Date.now() - started < 2_000, 'but not past READ_YOUR_WRITES_MS');
+  t.equal((await api.inject({ method: 'GET', url: '/reservations/nope' })).statusCode, 404, 'a lookup gives up after the same bound');
+});

@@ -376,7 +376,6 @@ export class SqliteEventStore implements EventStore {
         this.written.next();
       }
     }, this.pollMs);
-    this.poller.unref();
   }
 
   private stopPolling(): void {

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './clock.js';
+import { openStores, type Stores } from './stores.js';
+import { RunningService } from '../bus/service.js';
+import { serviceDefinitions, SERVICE_NAMES, type ServiceName } from './services.js';
+import { dataPlatformSender } from '../domains/dataplatform/send.js';
+import { buildMockDataPlatform } from '../domains/dataplatform/mock-server.js';
+import { buildApi } from './http/server.js';
+import { ReadSide } from './http/read-side.js';
+import { Metrics } from './http/metrics.js';
+import { readModels } from '../projections/index.js';
+import { seedDemo } from './seed.js';
+
+/** What one process runs: the HTTP API with its read models, and any of the seven services. */
+export type Role = ServiceName | 'api';
+export const ROLES: readonly Role[] = [...SERVICE_NAMES, 'api'];
+
+export interface Node {
+  config: Config;
+  stores: Stores;
+  services: Map<ServiceName, RunningService>;
+  api: FastifyInstance | undefined;
+  readSide: ReadSide | undefined;
+  mockDataPlatform: FastifyInstance | undefined;
+  log: Logger;
+  /** Stops accepting, finishes work in hand, commits checkpoints, closes the stores. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  roles: readonly Role[];
+  /** Seed the demo catalogue when the event store is empty (npm start). */
+  seed?: boolean;
+  clock?: Clock;
+  log?: Logger;
+}
+
+/**
+ * Starts the given roles in this process. `npm start` runs them all on the
+ * embedded store; one role per process is the same code with one role, the
+ * processes sharing nothing but the event store and the read store.
+ */
+export async function startNode(baseConfig: Config, options: StartOptions): Promise<Node> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? pino({ level: baseConfig.logLevel });
+  const roles = new Set(options.roles);
+  const config: Config = { ...baseConfig };
+  const generated: string[] = [];
+  if (roles.has('api') && !config.adminToken) {
+    config.adminToken = randomBytes(18).toString('base64url');
+    generated.push('ADMIN_TOKEN');
+  }
+  if (roles.has('api') && !config.queueSecret) {
+    // Tokens signed with a generated secret die with this process; set QUEUE_SECRET to keep them.
+    config.queueSecret = randomBytes(32).toString('base64url');
+    generated.push('QUEUE_SECRET');
+  }
+
+  let mockDataPlatform: FastifyInstance | undefined;
+  if (roles.has('dataplatform') && !config.dataPlatformUrl) {
+    mockDataPlatform = buildMockDataPlatform({ failureRate: config.mockDataPlatformFailureRate, latencyMs: config.mockDataPlatformLatencyMs });
+    await mockDataPlatform.listen({ port: config.mockDataPlatformPort, host: '127.0.0.1' });
+    config.dataPlatformUrl = `http://127.0.0.1:${(mockDataPlatform.server.address() as AddressInfo).port}`;
+    log.info({ url: config.dataPlatformUrl, failureRate: config.mockDataPlatformFailureRate }, 'mock data platform listening');
+  }
+
+  const stores = await openStores(config);
+  const { events: store, reads } = stores;
+  if (options.seed && (await store.headPosition()) === null) {
+    const seeded = await seedDemo(store, clock.now());
+    log.info({ concerts: seeded.concerts.length }, 'seeded the demo catalogue into an empty store');
+  }
+
+  const services = new Map<ServiceName, RunningService>();
+  const definitions = serviceDefinitions({
+    config,
+    store,
+    reads,
+    clock,
+    send: dataPlatformSender({ url: config.dataPlatformUrl ?? 'http://127.0.0.1:9', timeoutMs: config.deliveryTimeoutMs }),
+    lineReached: async (position) => {
+      await services.get('queue')?.models.get('queue-tokens')?.reached(position);
+    },
+  });
+  for (const name of SERVICE_NAMES) {
+    if (!roles.has(name)) continue;
+    const service = new RunningService(definitions[name], {
+      store,
+      reads,
+      clock,
+      log: log.child({ service: name }),
+      retry: { attempts: config.reactionRetryAttempts, baseMs: config.reactionRetryBaseMs },
+      timerPollMs: config.timerPollMs,
+    });
+    await service.start();
+    services.set(name, service);
+    log.info({ service: name }, 'service started');
+  }
+
+  let api: FastifyInstance | undefined;
+  let readSide: ReadSide | undefined;
+  if (roles.has('api')) {
+    readSide = new ReadSide({ store, reads, projections: readModels, log: log.child({ role: 'read-side' }) });
+    await readSide.start();
+    api = await buildApi({ config, store, reads, clock, readSide, metrics: new Metrics(), logger: log.child({ role: 'api' }) });
+    await api.listen({ port: config.port, host: config.host });
+    const url = `http://${config.host}:${(api.server.address() as AddressInfo).port}`;
+    // Printed, not only logged: a newcomer needs these three lines to use the system.
+    process.stdout.write(
+      [
+        '',
+        `  API          ${url}`,
+        `  Swagger UI   ${url}/docs`,
+        `  Admin token  ${generated.includes('ADMIN_TOKEN') ? config.adminToken : '(from ADMIN_TOKEN)'}`,
+        `  Event store  ${store.kind}   Read store  ${reads.kind}`,
+        '',
+      ].join('\n') + '\n',
+    );
+  }
+  if (generated.includes('QUEUE_SECRET')) log.warn('QUEUE_SECRET not set: generated one for this process; queue tokens will not survive a restart');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await api?.close();
+      for (const service of services.values()) await service.stop();
+      await readSide?.stop();
+      await store.close();
+      await reads.close();
+      await mockDataPlatform?.close();
+    })());
+
+  return { config, stores, services, api, readSide, mockDataPlatform, log, stop };
+}

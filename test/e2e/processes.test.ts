@@ -1,0 +1,103 @@
+import t from 'tap';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ROLES } from '../../infra/runner.js';
+
+/**
+ * The seven services and the API as eight processes on one SQLite file,
+ * started from the build like `npm start -- --service <name>`; a payment goes
+ * through them over HTTP.
+ */
+const entry = fileURLToPath(new URL('../../dist/infra/main.js', import.meta.url));
+
+t.test('one process per service, sharing only the stores: a payment completes', { skip: !existsSync(entry) && 'run `npm run build` first (npm test does)' }, async (t) => {
+  const dir = t.testdir();
+  const port = 3400 + Math.floor(Math.random() * 500);
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    DATA_DIR: dir,
+    PORT: String(port),
+    ADMIN_TOKEN: 'admin-secret',
+    QUEUE_SECRET: 'queue-secret',
+    QUEUE_ADMIT_INTERVAL_MS: '100',
+    TIMER_POLL_MS: '50',
+    MOCK_DATA_PLATFORM_PORT: '0',
+    MOCK_DATA_PLATFORM_FAILURE_RATE: '0',
+    LOG_LEVEL: 'warn',
+  };
+  const children: ChildProcess[] = ROLES.map((role) => {
+    const child = spawn(process.execPath, [entry, '--service', role], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    return child;
+  });
+  t.teardown(async () => {
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  });
+
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> & Array<Record<string, unknown>> };
+  };
+  const until = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> => {
+    const end = Date.now() + ms;
+    for (;;) {
+      const value = await probe().catch(() => undefined);
+      if (value !== undefined) return value;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await sleep(50);
+    }
+  };
+
+  await until('the API', async () => ((await call('GET', '/health')).status === 200 ? true : undefined));
+  const concert = await call(
+    'POST',
+    '/concerts',
+    { title: 'Processes', schedules: [{ startsAt: '2031-01-01T20:00:00.000Z', seatCount: 2, price: 100 }] },
+    { authorization: 'Bearer admin-secret' },
+  );
+  t.equal(concert.status, 201, 'the concert is registered');
+  const scheduleId = (concert.body.schedules as Array<{ scheduleId: string }>)[0]!.scheduleId;
+
+  const issued = await call('POST', '/queue/tokens', { userId: 'ana' });
+  t.equal(issued.status, 201);
+  const token = issued.body.token as string;
+  await until('the queue process to admit the token', async () => {
+    const current = await call('GET', '/queue/tokens/current', undefined, { 'queue-token': token });
+    return current.body.status === 'ACTIVE' ? true : undefined;
+  });
+  t.equal((await call('POST', '/users/ana/points/charge', { amount: 500 })).status, 200);
+  const hold = await call('POST', '/reservations', { scheduleId, seatNo: 1 }, { 'queue-token': token });
+  t.equal(hold.status, 201, 'the seat is held');
+  const pay = await call('POST', '/payments', { reservationId: hold.body.reservationId }, { 'queue-token': token });
+  t.equal(pay.status, 202, 'the payment is accepted');
+  const done = await until('the payment to end', async () => {
+    const payment = await call('GET', `/payments/${pay.body.paymentId as string}?waitMs=2000`);
+    return payment.body.status === 'PENDING' ? undefined : payment.body;
+  });
+  t.equal(done.status, 'COMPLETED', 'the saga ran across the processes');
+  const balance = await until('the balance read model', async () => {
+    const points = await call('GET', '/users/ana/points');
+    return points.body.balance === 400 ? points.body.balance : undefined;
+  });
+  t.equal(balance, 400);
+  const seats = await until('the seat read model', async () => {
+    const list = await call('GET', `/schedules/${scheduleId}/seats`);
+    return list.body[0]?.status === 'RESERVED' ? list.body : undefined;
+  });
+  t.equal(seats[0]!.status, 'RESERVED');
+});

@@ -1,13 +1,16 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 
 /**
- * concertctl as a real child process, the way an operator runs it: its own
- * process on the test's DATA_DIR, with tap's TypeScript loader passed on
- * through execArgv, and NO_COLOR so output compares as plain text.
+ * concertctl as a real child process, the way an operator runs it: the built
+ * bin (npm test builds first) in its own process on the test's DATA_DIR, with
+ * NO_COLOR so output compares as plain text. The build, not the TypeScript
+ * source through a loader: a second per spawn adds up over hundreds of runs.
  */
 
-const main = fileURLToPath(new URL('../../infra/cli/main.ts', import.meta.url));
+const main = fileURLToPath(new URL('../../dist/infra/cli/main.js', import.meta.url));
+if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm test does)`);
 
 export interface CliResult {
   code: number | null;
@@ -22,7 +25,7 @@ function env(dataDir: string, extra: Record<string, string> = {}): NodeJS.Proces
 }
 
 export function startCli(dataDir: string, args: readonly string[], extraEnv?: Record<string, string>): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [...process.execArgv, main, ...args], { env: env(dataDir, extraEnv), stdio: 'pipe' });
+  return spawn(process.execPath, [main, ...args], { env: env(dataDir, extraEnv), stdio: 'pipe' });
 }
 
 export function finished(child: ChildProcessWithoutNullStreams, timeoutMs = 60_000): Promise<CliResult> {

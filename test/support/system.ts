@@ -94,7 +94,8 @@ export async function startTestSystem(t: Test, options: TestSystemOptions = {}) 
   async function settle(maxRounds = 50) {
     for (let round = 0; round < maxRounds; round++) {
       const head = (await store.headPosition()) ?? 0n;
-      await Promise.all([...services.values()].map((s) => s.reached(head)));
+      // An empty store has nothing to reach.
+      if (head > 0n) await Promise.all([...services.values()].map((s) => s.reached(head)));
       for (const service of services.values()) await service.advance();
       const after = (await store.headPosition()) ?? 0n;
       if (after === head) return;

@@ -1,17 +1,10 @@
 import type { Doc } from '../infra/readstore/port.js';
 import { isEvent } from '../bus/decider.js';
 import type { Projection } from '../bus/projection.js';
-import type { PaymentEvent, PaymentFailureReason } from '../domains/payment/events.js';
+import type { PaymentEvent, PaymentFailureReason, PaymentRef } from '../domains/payment/events.js';
 import type { PaymentStatus } from '../domains/payment/payment.js';
 
-export interface PaymentDoc extends Doc {
-  paymentId: string;
-  reservationId: string;
-  userId: string;
-  concertId: string;
-  scheduleId: string;
-  seatNo: number;
-  amount: number;
+export interface PaymentDoc extends Doc, PaymentRef {
   status: PaymentStatus;
   reason: PaymentFailureReason | null;
   requestedAt: string;

@@ -1,18 +1,10 @@
+import type { PaymentRef } from '../payment/events.js';
 import type { DomainEvent } from '../../bus/decider.js';
 
 /** The delivery of one paid reservation to the data platform (stream `delivery-{paymentId}`). */
 
 /** What the data platform receives, exactly as sent. */
-export interface DeliveryPayload {
-  paymentId: string;
-  reservationId: string;
-  userId: string;
-  concertId: string;
-  scheduleId: string;
-  seatNo: number;
-  amount: number;
-  paidAt: string;
-}
+export type DeliveryPayload = PaymentRef & { paidAt: string };
 
 export type DeliveryScheduled = DomainEvent<'DeliveryScheduled', { paymentId: string; payload: DeliveryPayload; dueAt: string }>;
 

@@ -7,7 +7,7 @@ import type { DeliveryOutcome } from '../../../domains/dataplatform/outcome.js';
 import { reactions, scheduleDeliveryOnPaymentCompleted } from '../../../domains/dataplatform/reactions.js';
 import { deliveryTimer, timers } from '../../../domains/dataplatform/timers.js';
 import type { PaymentCompleted } from '../../../domains/payment/events.js';
-import { recorded } from '../point/recorded.js';
+import { recorded } from '../../support/recorded.js';
 
 const payload: DeliveryPayload = {
   paymentId: 'pay-1',

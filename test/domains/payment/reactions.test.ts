@@ -5,7 +5,7 @@ import { payment } from '../../../domains/payment/payment.js';
 import { reactions, settlePaymentOnOutcome } from '../../../domains/payment/reactions.js';
 import type { DebitFailed, PointsCharged, PointsDebited } from '../../../domains/point/events.js';
 import type { SeatReleased, SeatReservationRejected, SeatReserved } from '../../../domains/reservation/events.js';
-import { recorded } from '../point/recorded.js';
+import { recorded } from '../../support/recorded.js';
 import { ref, requested, requestedAt } from './fixtures/payment.js';
 
 // Recorded later than any time inside the data, so a test can tell which one a reaction used.

@@ -2,7 +2,7 @@ import t from 'tap';
 import { fold } from '../../../bus/decider.js';
 import { payment } from '../../../domains/payment/payment.js';
 import { paymentDeadline, timers } from '../../../domains/payment/timers.js';
-import { recorded } from '../point/recorded.js';
+import { recorded } from '../../support/recorded.js';
 import { completed, deadlineAt, failedTimeout, ref, requested } from './fixtures/payment.js';
 
 const stream = `payment-${ref.paymentId}`;

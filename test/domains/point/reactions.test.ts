@@ -3,7 +3,7 @@ import type { PaymentCompleted, PaymentFailed, PaymentRef } from '../../../domai
 import { debitOnSeatReserved, reactions, refundOnPaymentFailed } from '../../../domains/point/reactions.js';
 import { wallet } from '../../../domains/point/wallet.js';
 import type { SeatReserved } from '../../../domains/reservation/events.js';
-import { recorded } from './recorded.js';
+import { recorded } from '../../support/recorded.js';
 
 const ref: PaymentRef = {
   paymentId: 'pay-1',

@@ -4,7 +4,7 @@ import type { QueueEvent } from '../../../domains/queue/events.js';
 import { expireTokenOnPaymentCompleted, reactions } from '../../../domains/queue/reactions.js';
 import { ticket } from '../../../domains/queue/ticket.js';
 import { timers, tokenExpiry } from '../../../domains/queue/timers.js';
-import { recorded } from '../point/recorded.js';
+import { recorded } from '../../support/recorded.js';
 
 const ref: PaymentRef = {
   paymentId: 'pay-1',

@@ -4,7 +4,7 @@ import type { PaymentCompleted } from '../../../domains/payment/events.js';
 import { countSaleOnPaymentCompleted, openRankingOnScheduleOpened, reactions } from '../../../domains/ranking/reactions.js';
 import { sellout } from '../../../domains/ranking/sellout.js';
 import { timers } from '../../../domains/ranking/timers.js';
-import { recorded } from '../point/recorded.js';
+import { recorded } from '../../support/recorded.js';
 
 t.test('exports', async (t) => {
   t.same(reactions, [openRankingOnScheduleOpened, countSaleOnPaymentCompleted]);

@@ -4,7 +4,7 @@ import type { PaymentFailed, PaymentRequested } from '../../../domains/payment/e
 import { confirmSeatOnPaymentRequested, reactions, releaseSeatOnFailure } from '../../../domains/reservation/reactions.js';
 import { seat } from '../../../domains/reservation/seat.js';
 import { fold } from '../../../bus/decider.js';
-import { recorded } from '../point/recorded.js';
+import { recorded } from '../../support/recorded.js';
 import { justBefore, ref, seatHeld } from './fixtures/seat.js';
 
 // Recorded later than any time inside the data, so a test can tell which one a reaction used.

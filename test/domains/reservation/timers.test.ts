@@ -3,7 +3,7 @@ import { fold } from '../../../bus/decider.js';
 import type { SeatEvent } from '../../../domains/reservation/events.js';
 import { seat } from '../../../domains/reservation/seat.js';
 import { holdExpiry, timers } from '../../../domains/reservation/timers.js';
-import { recorded } from '../point/recorded.js';
+import { recorded } from '../../support/recorded.js';
 import { expiresAt, holdExpired, later, ref, seatHeld, seatReleased, seatReserved } from './fixtures/seat.js';
 
 const stream = 'seat-sch-1_7';

@@ -21,6 +21,7 @@ t.test('insufficient balance: payment FAILED, seat AVAILABLE again, balance unch
   t.same(await system.streamTypes(pointsStream('ana')), ['PointsCharged', 'DebitFailed'], 'nothing debited');
   const again = await system.holdAndPay(schedule, 'ben', 1);
   t.ok(again.hold.reservationId, 'someone else can hold the released seat');
+  await system.settle();
   await assertInvariants(t, system);
 });
 

@@ -16,6 +16,7 @@ import { holdSeat } from '../../domains/reservation/hold-seat.js';
 import { chargePoints } from '../../domains/point/charge-points.js';
 import { requestPayment } from '../../domains/payment/request-payment.js';
 import { checkInvariants } from '../../infra/invariants.js';
+import { replayCheck } from '../../infra/cli/replay-check.js';
 import type { RecordedEvent } from '../../infra/eventstore/port.js';
 
 export interface TestSystemOptions {
@@ -134,9 +135,14 @@ export async function startTestSystem(t: Test, options: TestSystemOptions = {}) 
     return response.json() as Array<{ paymentId: string; attempts: number }>;
   };
 
+  /** All six: invariant 6 rebuilds every model in memory and replays every reaction, writing nothing. */
   async function invariants(now = clock.now()) {
     const records = await received();
-    return checkInvariants(store, { now, receiver: records.map((r) => ({ paymentId: r.paymentId, effects: 1 })) });
+    return checkInvariants(store, {
+      now,
+      receiver: records.map((r) => ({ paymentId: r.paymentId, effects: 1 })),
+      replay: () => replayCheck({ events: store, reads }, definitions()),
+    });
   }
 
   await start();

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { Observable, Subject } from 'rxjs';
+import { Observable } from 'rxjs';
+import { CommitSignal } from './commit-signal.js';
 import { ActualRevision, StreamNotFoundError, WrongExpectedVersionError } from './errors.js';
 import type {
   AppendResult,
@@ -87,16 +88,12 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
-  private readonly pollMs: number;
   private readonly pageSize: number;
   private readonly now: () => Date;
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
   /** Fires after a commit by this process, and when polling sees another process's commit. */
-  private readonly written = new Subject<void>();
-  private liveSubscriptions = 0;
-  private poller: NodeJS.Timeout | undefined;
-  private lastDataVersion = 0;
+  private readonly signal: CommitSignal;
   private closed = false;
 
   private readonly statements;
@@ -108,7 +105,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.db.exec(SCHEMA);
-    this.pollMs = options.pollMs ?? 20;
+    this.signal = new CommitSignal(() => this.db.pragma('data_version', { simple: true }) as number, options.pollMs ?? 20);
     this.pageSize = options.pageSize ?? 1000;
     this.now = options.now ?? (() => new Date());
     this.statements = {
@@ -194,7 +191,7 @@ export class SqliteEventStore implements EventStore {
       if (outcome.ok) append.resolve(outcome.result);
       else append.reject(outcome.error);
     });
-    if (wrote) this.written.next();
+    if (wrote) this.signal.committed();
   }
 
   /** Runs inside a savepoint. Implements EventStoreDB's expected-revision and idempotency rules. */
@@ -352,42 +349,13 @@ export class SqliteEventStore implements EventStore {
         }
       };
 
-      const wake = this.written.subscribe(() => void pump());
-      this.startPolling();
+      const wake = this.signal.changes().subscribe(() => void pump());
       void pump();
       return () => {
         stopped = true;
         wake.unsubscribe();
-        this.stopPolling();
       };
     });
-  }
-
-  /** Commits by other processes are only visible by asking; data_version changes when they happen. */
-  private startPolling(): void {
-    this.liveSubscriptions += 1;
-    if (this.poller) return;
-    this.lastDataVersion = this.dataVersion();
-    this.poller = setInterval(() => {
-      if (this.closed) return;
-      const version = this.dataVersion();
-      if (version !== this.lastDataVersion) {
-        this.lastDataVersion = version;
-        this.written.next();
-      }
-    }, this.pollMs);
-  }
-
-  private stopPolling(): void {
-    this.liveSubscriptions -= 1;
-    if (this.liveSubscriptions === 0 && this.poller) {
-      clearInterval(this.poller);
-      this.poller = undefined;
-    }
-  }
-
-  private dataVersion(): number {
-    return this.db.pragma('data_version', { simple: true }) as number;
   }
 
   private statement(sql: string): Database.Statement {
@@ -412,8 +380,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    if (this.poller) clearInterval(this.poller);
-    this.written.complete();
+    this.signal.close();
     this.db.close();
   }
 }

@@ -1,41 +1,27 @@
-import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
-  ANY,
   BACKWARDS,
   END,
   EventStoreDBClient,
   FORWARDS,
   NO_STREAM,
   START,
-  STREAM_EXISTS,
-  StreamDeletedError as EsdbStreamDeletedError,
-  StreamNotFoundError as EsdbStreamNotFoundError,
   WrongExpectedVersionError as EsdbWrongExpectedVersionError,
-  eventTypeFilter,
-  excludeSystemEvents,
   jsonEvent,
-  streamNameFilter,
   type AllStreamResolvedEvent,
   type AllStreamSubscription,
-  type AppendExpectedRevision,
-  type Filter,
-  type JSONType,
-  type Position as EsdbPosition,
   type ReadPosition,
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
 import { Observable } from 'rxjs';
-import { StreamNotFoundError, WrongExpectedVersionError } from './errors.js';
+import { StreamNotFoundError } from './errors.js';
 import {
   matchesFilter,
   type AppendResult,
   type Checkpoint,
   type EventData,
-  type EventFilter,
   type EventStore,
   type ExpectedRevision,
-  type Metadata,
   type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -43,59 +29,22 @@ import {
   type SubscribeOptions,
   type SubscriptionMessage,
 } from './port.js';
+import {
+  checkExpected,
+  isSystemType,
+  normalizeFilter,
+  packPosition,
+  parseCheckpoint,
+  positionOf,
+  serverFilter,
+  toEsdbEvent,
+  toEsdbExpected,
+  toRecorded,
+  translate,
+  unpackPosition,
+} from './esdb-mapping.js';
 
-/**
- * EventStoreDB addresses an event in $all by a pair (commit, prepare) and
- * orders $all by commit, then prepare. The commit position alone does not
- * identify an event: every event committed by one transaction shares the
- * transaction's commit position (always so for explicit transactions, and the
- * server promises nothing else for a multi-event append), and only the prepare
- * position tells them apart. Both are unsigned 64-bit, so the pair packs into
- * one bigint whose numeric order is exactly $all's order.
- */
-const PREPARE_MASK = (1n << 64n) - 1n;
-
-export const packPosition = ({ commit, prepare }: EsdbPosition): Position => (commit << 64n) | prepare;
-
-export const unpackPosition = (position: Position): EsdbPosition => ({
-  commit: position >> 64n,
-  prepare: position & PREPARE_MASK,
-});
-
-/**
- * EventStoreDB's event-type filters match prefixes or a regex; our filter
- * names exact types, so they become an anchored alternation of escaped names
- * (the server's .NET regex escapes like JavaScript's).
- */
-export const eventTypeRegex = (types: readonly string[]): string =>
-  `^(${types.map((type) => type.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
-
-/** Types starting with `$` are the server's own (and our checkpoints): never application events. */
-const isSystemType = (type: string) => type.startsWith('$');
-
-/** An empty list constrains nothing, as in the embedded store. */
-function normalizeFilter(filter: EventFilter | undefined): EventFilter | undefined {
-  const streamPrefixes = filter?.streamPrefixes?.length ? filter.streamPrefixes : undefined;
-  const eventTypes = filter?.eventTypes?.length ? filter.eventTypes : undefined;
-  if (!streamPrefixes && !eventTypes) return undefined;
-  return { streamPrefixes, eventTypes };
-}
-
-/**
- * The server filters on stream name or on event type, not both: event types
- * go to the server (reactions subscribe by type, and that is the narrow one),
- * stream prefixes are checked here when both are given. System events are
- * always left out on the server, except under a stream-name filter, where our
- * own check drops them.
- */
-function serverFilter(
-  filter: EventFilter | undefined,
-  checkpoints: { checkpointInterval: number; checkpointReached: NonNullable<Filter['checkpointReached']> },
-): Filter {
-  if (filter?.eventTypes) return eventTypeFilter({ regex: eventTypeRegex(filter.eventTypes), ...checkpoints });
-  if (filter?.streamPrefixes) return streamNameFilter({ prefixes: [...filter.streamPrefixes], ...checkpoints });
-  return excludeSystemEvents(checkpoints);
-}
+export { eventTypeRegex, packPosition, unpackPosition } from './esdb-mapping.js';
 
 /**
  * How often the server reports progress through filtered-out events: every
@@ -116,79 +65,6 @@ const CHECKPOINT_TYPE = '$ReactionCheckpoint';
 const checkpointStream = (subscriber: string) => `checkpoint-${subscriber}`;
 /** Concurrent writers of one checkpoint retry this often before giving up. */
 const CHECKPOINT_ATTEMPTS = 10;
-
-function toEsdbExpected(expected: ExpectedRevision): AppendExpectedRevision {
-  switch (expected) {
-    case 'any':
-      return ANY;
-    case 'no_stream':
-      return NO_STREAM;
-    case 'stream_exists':
-      return STREAM_EXISTS;
-    default:
-      if (!Number.isInteger(expected) || expected < -1) throw new RangeError(`expected revision ${expected} is not valid`);
-      return expected === -1 ? NO_STREAM : BigInt(expected);
-  }
-}
-
-/** The client's errors become the port's, so callers never see which engine runs. */
-function translate(error: unknown, streamId: string, expected: ExpectedRevision = 'any'): unknown {
-  if (error instanceof EsdbWrongExpectedVersionError) {
-    const actual = error.actualVersion === NO_STREAM ? 'no_stream' : Number(error.actualVersion);
-    return new WrongExpectedVersionError(streamId, expected, actual);
-  }
-  // A deleted stream has no events to read, which is all the port can say about it.
-  if (error instanceof EsdbStreamNotFoundError || error instanceof EsdbStreamDeletedError) {
-    return new StreamNotFoundError(streamId);
-  }
-  return error;
-}
-
-const isMetadata = (value: unknown): value is Metadata =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
-
-function toRecorded(event: EsdbRecordedEvent, position: Position): RecordedEvent {
-  return {
-    id: event.id,
-    type: event.type,
-    data: event.data,
-    metadata: isMetadata(event.metadata) ? event.metadata : {},
-    streamId: event.streamId,
-    revision: Number(event.revision),
-    position,
-    created: event.created,
-  };
-}
-
-/** Servers before 22.6 send no position on stream reads; only appends' read-back relies on it. */
-const positionOf = (event: EsdbRecordedEvent): Position => (event.position ? packPosition(event.position) : 0n);
-
-function toEsdbEvent(event: EventData) {
-  return jsonEvent({
-    // Our id, always: EventStoreDB recognises a re-append of the same ids as already written.
-    id: event.id ?? randomUUID(),
-    type: event.type,
-    // The client types data as an object, array or string; it serialises any JSON value.
-    data: (event.data ?? null) as JSONType,
-    metadata: event.metadata ?? {},
-  });
-}
-
-function checkExpected(streamId: string, expected: ExpectedRevision, current: number): void {
-  const holds =
-    expected === 'any' ||
-    (expected === 'no_stream' && current === -1) ||
-    (expected === 'stream_exists' && current !== -1) ||
-    expected === current;
-  if (!holds) throw new WrongExpectedVersionError(streamId, expected, current === -1 ? 'no_stream' : current);
-}
-
-function parseCheckpoint(subscriber: string, data: unknown): Position | null {
-  const position = typeof data === 'object' && data !== null ? (data as { position?: unknown }).position : undefined;
-  if (position === null) return null;
-  if (typeof position === 'string' && /^\d+$/.test(position)) return BigInt(position);
-  throw new Error(`checkpoint of ${subscriber} is malformed: ${JSON.stringify(data)}`);
-}
 
 /**
  * The event store on EventStoreDB / KurrentDB through the gRPC client. It keeps

@@ -1,6 +1,7 @@
 import type { Checkpoint, EventStore, Metadata, Position, RecordedEvent } from '../infra/eventstore/port.js';
 import { isStreamNotFound, isWrongExpectedVersion } from '../infra/eventstore/errors.js';
 import { fold, type Aggregate, type DomainEvent } from './decider.js';
+import { stateCacheOf } from './state-cache.js';
 
 export interface CommandOptions {
   /** The id of the n-th new event; reactions and timers derive them so a retry is idempotent. */
@@ -34,15 +35,22 @@ async function readAggregate<State, Command, Event extends DomainEvent>(
   aggregate: Aggregate<State, Command, Event>,
   streamId: string,
 ): Promise<{ state: State; revision: number }> {
+  const cache = stateCacheOf(store);
+  const cached = cache.get(streamId, aggregate) as { state: State; revision: number } | undefined;
   let recorded: RecordedEvent[];
   try {
-    recorded = await store.readStream(streamId);
+    recorded = await store.readStream(streamId, { fromRevision: cached ? cached.revision + 1 : 0 });
   } catch (error) {
-    if (isStreamNotFound(error)) return { state: aggregate.initialState(), revision: -1 };
-    throw error;
+    if (!isStreamNotFound(error)) throw error;
+    cache.forget(streamId);
+    return { state: aggregate.initialState(), revision: -1 };
   }
+  if (recorded.length === 0 && cached) return cached;
   const events = recorded.map((e) => ({ type: e.type, data: e.data }) as Event);
-  return { state: fold(aggregate, events), revision: recorded.at(-1)?.revision ?? -1 };
+  const state = fold(aggregate, events, cached ? cached.state : aggregate.initialState());
+  const revision = recorded.at(-1)?.revision ?? cached?.revision ?? -1;
+  cache.set(streamId, aggregate, state, revision);
+  return { state, revision };
 }
 
 /** Loads a stream's current state (for routes that answer from the aggregate, like a repeat request). */
@@ -80,6 +88,8 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
         revision === -1 ? 'no_stream' : revision,
         options.checkpoint ? { checkpoint: options.checkpoint } : {},
       );
+      // Not cached: an idempotent retry may have matched events written by an
+      // earlier decision; the next load reads what the store really holds.
       return { events, state: fold(aggregate, events, state), revision: result.nextExpectedRevision, position: result.position };
     } catch (error) {
       if (!isWrongExpectedVersion(error)) throw error;

@@ -9,6 +9,7 @@ export interface Config {
   host: string;
   dataDir: string;
   sqliteSynchronous: SqliteSynchronous;
+  sqliteReadSynchronous: SqliteSynchronous;
   eventStorePollMs: number;
   eventStoreUrl: string | undefined;
   mongodbUrl: string | undefined;
@@ -73,6 +74,9 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || '127.0.0.1',
     dataDir: env.DATA_DIR || './data',
     sqliteSynchronous: oneOf<SqliteSynchronous>(env, 'SQLITE_SYNCHRONOUS', ['OFF', 'NORMAL', 'FULL', 'EXTRA'], 'FULL'),
+    // Read models are derived: a power loss can only roll back whole projection
+    // commits (documents with their checkpoint), which are then replayed.
+    sqliteReadSynchronous: oneOf<SqliteSynchronous>(env, 'SQLITE_READ_SYNCHRONOUS', ['OFF', 'NORMAL', 'FULL', 'EXTRA'], 'NORMAL'),
     eventStorePollMs: integer(env, 'EVENTSTORE_POLL_MS', 20, 1),
     eventStoreUrl: optional(env, 'EVENTSTORE_URL'),
     mongodbUrl: optional(env, 'MONGODB_URL'),

@@ -33,7 +33,7 @@ export async function openReadStore(config: Config): Promise<ReadStore> {
   }
   mkdirSync(config.dataDir, { recursive: true });
   // A file of its own: projections then never wait on the event log's write lock.
-  return new SqliteReadStore({ file: join(config.dataDir, 'readmodels.db'), synchronous: config.sqliteSynchronous });
+  return new SqliteReadStore({ file: join(config.dataDir, 'readmodels.db'), synchronous: config.sqliteReadSynchronous });
 }
 
 export async function openStores(config: Config): Promise<Stores> {

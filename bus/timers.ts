@@ -28,7 +28,7 @@ export function timerProjection(service: string, rules: readonly ServiceTimer[])
     (byType.get(event.type) ?? []).flatMap((rule) => rule.schedule(event).map((change) => ({ rule: rule.name, change })));
   return {
     name: `timers-${service}`,
-    collection: { name: `timers_${service}`, indexes: ['rule', 'dueAt'] },
+    collection: { name: `timers_${service}`, indexes: [['rule', 'dueAt']] },
     eventTypes: [...byType.keys()],
     ids: (event) => changesOf(event).map(({ rule, change }) => timerId(rule, change.key)),
     evolve(doc, event, id) {

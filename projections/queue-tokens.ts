@@ -19,7 +19,7 @@ export interface QueueTokenDoc extends Doc {
 /** Every token and its status: the admission tick reads the line from it, the token route the place in it. */
 export const queueTokens: Projection<QueueTokenDoc> = {
   name: 'queue-tokens',
-  collection: { name: 'queue_tokens', indexes: ['status', 'issuedPosition', 'userId', 'activatedAt'] },
+  collection: { name: 'queue_tokens', indexes: ['userId', 'activatedAt', ['status', 'issuedPosition']] },
   eventTypes: ['QueueTokenIssued', 'QueueTokenActivated', 'QueueTokenExpired'],
   ids: (event) => [(event.data as { tokenId: string }).tokenId],
   evolve(doc, event) {

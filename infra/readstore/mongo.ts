@@ -133,10 +133,11 @@ export class MongoReadStore implements ReadStore {
 
   async collection<T extends Doc = Doc>(spec: CollectionSpec): Promise<Collection<T>> {
     const documents = this.documents(spec.name);
-    for (const field of spec.indexes ?? []) {
-      const key = `${spec.name}.${checkName('field', field)}`;
+    for (const index of spec.indexes ?? []) {
+      const fields = typeof index === 'string' ? [index] : index;
+      const key = `${spec.name}.${fields.map((field) => checkName('field', field)).join('+')}`;
       if (this.indexed.has(key)) continue;
-      await documents.createIndex({ [field]: 1 });
+      await documents.createIndex(Object.fromEntries(fields.map((field) => [field, 1])));
       this.indexed.add(key);
     }
     return new MongoDocuments<T>(documents);

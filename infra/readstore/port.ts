@@ -33,8 +33,12 @@ export type DocChange =
 
 export interface CollectionSpec {
   name: string;
-  /** Fields used in `where` or `sort`; adapters build an index for each. */
-  indexes?: readonly string[];
+  /**
+   * Fields used in `where` or `sort`; adapters build an index for each. A list
+   * of fields is one compound index, for an equality followed by a range or a
+   * sort (e.g. WAITING tokens issued before a position).
+   */
+  indexes?: ReadonlyArray<string | readonly string[]>;
 }
 
 export interface Collection<T extends Doc = Doc> {

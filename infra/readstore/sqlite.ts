@@ -31,6 +31,7 @@ export class SqliteReadStore implements ReadStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly declared = new Set<string>();
+  private readonly indexed = new Set<string>();
   private readonly prepared = new Map<string, Database.Statement>();
 
   constructor(options: SqliteReadStoreOptions) {
@@ -64,7 +65,11 @@ export class SqliteReadStore implements ReadStore {
   async collection<T extends Doc = Doc>(spec: CollectionSpec): Promise<Collection<T>> {
     const t = this.ensureTable(spec.name);
     for (const index of spec.indexes ?? []) {
-      this.db.exec(`CREATE INDEX IF NOT EXISTS ${t}_${checkName('field', index)} ON ${t} (${field(index)})`);
+      const fields = typeof index === 'string' ? [index] : index;
+      const name = `${t}_${fields.map((f) => checkName('field', f)).join('_')}`;
+      if (this.indexed.has(name)) continue;
+      this.db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${t} (${fields.map(field).join(', ')})`);
+      this.indexed.add(name);
     }
     return new SqliteCollection<T>(t, (sql) => this.statement(sql));
   }

@@ -1,0 +1,473 @@
+import fc from 'fast-check';
+import { sign } from '../../domains/queue/token.js';
+
+/**
+ * Generated bad requests for every route of API.md. Each one breaks exactly
+ * one rule (a valid request with one thing wrong), so that a request the
+ * server accepts is a finding, not noise: a forged token is sent with a body
+ * that would be accepted with a genuine one, an over-long Idempotency-Key with
+ * a body that would otherwise write, and so on.
+ */
+
+/** What the running system holds before the fuzzing starts (made by a normal journey). */
+export interface Fixtures {
+  adminToken: string;
+  queueSecret: string;
+  concertId: string;
+  /** Booking open now; seat `heldSeat` is HELD by the holder, `reservedSeat` RESERVED for the payer. */
+  openScheduleId: string;
+  openSeatCount: number;
+  heldSeat: number;
+  reservedSeat: number;
+  freeSeat: number;
+  /** Booking opens in the future. */
+  notOpenScheduleId: string;
+  /** ACTIVE token, a HELD reservation, one charge made with `chargeKey`. */
+  holder: { userId: string; token: string; reservationId: string; chargeKey: string; chargeAmount: number };
+  /** Paid: the payment COMPLETED, so the token is EXPIRED. */
+  payer: { userId: string; token: string; reservationId: string; paymentId: string };
+  /** ACTIVE token, nothing held. */
+  idle: { userId: string; token: string };
+}
+
+/** reject: must be a 4xx. read: may be a 2xx (a GET with junk it ignores, a repeat), never a write. */
+export type Expectation = 'reject' | 'read';
+
+export type BadInputKind =
+  | 'wrong type'
+  | 'missing field'
+  | 'out of range'
+  | 'huge string'
+  | 'unknown id'
+  | 'malformed JSON'
+  | 'oversized body'
+  | 'forged token'
+  | 'admin token'
+  | 'bad query'
+  | 'garbage header'
+  | 'refused by state'
+  | 'extra field'
+  | 'no such route';
+
+export interface BadRequest {
+  route: string;
+  kind: BadInputKind;
+  /** What exactly is wrong, for the report. */
+  what: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  /** The body's exact text. */
+  body?: string;
+  /** Instead of `body`: a well-formed JSON body of this many bytes, built at send time (over the 1 MiB limit). */
+  bodyBytes?: number;
+  /** Instead of all the above: these bytes over a bare socket (what an HTTP client would refuse to send). */
+  raw?: string;
+  expect: Expectation;
+}
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+const ONE_MIB = 1024 * 1024;
+
+const request = (route: string, kind: BadInputKind, what: string, fields: Omit<BadRequest, 'route' | 'kind' | 'what' | 'expect'>, expect: Expectation = 'reject'): BadRequest => ({
+  route,
+  kind,
+  what,
+  expect,
+  ...fields,
+});
+
+// ---- values -----------------------------------------------------------------
+
+const ID_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-'.split('');
+const validChars = (min: number, max: number) => fc.array(fc.constantFrom(...ID_CHARS), { minLength: min, maxLength: max }).map((c) => c.join(''));
+
+/** Any JSON value that is not a string. */
+const notString = fc.oneof(
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
+);
+
+/** Any JSON value that is not an integer ("10" and 1.5 included). */
+const notInteger = fc.oneof(
+  fc.integer({ min: 1, max: 1_000 }).map(String),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Number.isInteger(x)),
+  fc.string({ maxLength: 10 }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 2 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
+);
+
+const hugeString = fc.integer({ min: 2_000, max: 200_000 }).map((n) => 'x'.repeat(n));
+
+/** Not a userId: empty, too long, or a character outside A–Z a–z 0–9 . _ @ -. */
+const badUserId = fc.oneof(
+  fc.constant(''),
+  validChars(65, 300),
+  fc
+    .tuple(validChars(0, 30), fc.constantFrom(' ', '/', '#', '%', '?', 'é', '😀', '\u0000', '"', '\\', '+', ':', ',', '*', '\n', '~'), validChars(0, 30))
+    .map(([a, bad, b]) => `${a}${bad}${b}`),
+);
+
+/** An id in a path: over 128 characters (400), or one nobody issued (404). */
+const badPathId = fc.oneof(
+  fc.uuid(),
+  validChars(129, 3_000),
+  fc.string({ minLength: 1, maxLength: 60, unit: 'grapheme' }),
+);
+
+const NOT_DATES = ['2030-13-01T00:00:00Z', '2030-02-30T10:00:00Z', '2030-06-30T23:59:60Z', '31/12/2030', '2030-12-31', '2030-12-31T25:00:00Z', 'tomorrow', '', 'T', '2030-12-31T10:00:00'];
+const notDate = fc.oneof(fc.constantFrom(...NOT_DATES), fc.string({ maxLength: 30 }).filter((s) => !/^\d{4}-\d\d-\d\dT/.test(s)), fc.integer());
+
+/** Headers only the admin guard looks at, none of them the admin. */
+const notAdmin = (adminToken: string) =>
+  fc.oneof(
+    fc.constant<Record<string, string>>({}),
+    fc.string({ minLength: 1, maxLength: 80 }).filter((s) => s.trim() !== '' && s !== adminToken && !/\s/.test(s)).map((t) => ({ authorization: `Bearer ${t}` })),
+    fc.constant({ authorization: `Basic ${Buffer.from(`admin:${adminToken}`).toString('base64')}` }),
+    fc.constant({ authorization: 'Bearer' }),
+    fc.constant({ authorization: adminToken }),
+    fc.constant({ authorization: `Bearer ${adminToken}x` }),
+    fc.constant({ authorization: `Bearer ${adminToken.slice(0, -1)}` }),
+  );
+
+const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Queue tokens that are not genuine: missing, junk, altered, resigned, or genuine-looking but never issued. */
+function notAToken(fixtures: Fixtures): fc.Arbitrary<{ what: string; headers: Record<string, string> }> {
+  const genuine = fixtures.idle.token;
+  const [body, signature] = genuine.split('.') as [string, string];
+  return fc.oneof(
+    fc.constant({ what: 'no Queue-Token', headers: {} }),
+    fc.constant({ what: 'empty Queue-Token', headers: { 'queue-token': '' } }),
+    fc.string({ minLength: 1, maxLength: 200 }).map((t) => ({ what: 'junk token', headers: { 'queue-token': t } })),
+    fc
+      .tuple(fc.nat({ max: genuine.length - 1 }), fc.constantFrom(...b64.split('')))
+      .filter(([i, c]) => genuine[i] !== c && genuine[i] !== '.')
+      .map(([i, c]) => ({ what: 'genuine token with one character changed', headers: { 'queue-token': `${genuine.slice(0, i)}${c}${genuine.slice(i + 1)}` } })),
+    fc.constant({ what: 'body of one token, signature of another', headers: { 'queue-token': `${body}.${fixtures.holder.token.split('.')[1]}` } }),
+    fc.constant({ what: 'token with three parts', headers: { 'queue-token': `${genuine}.${signature}` } }),
+    fc.tuple(fc.string({ minLength: 1, maxLength: 20 }), fc.uuid()).map(([secret, tokenId]) => ({
+      what: 'signed with another secret',
+      headers: { 'queue-token': sign(`${fixtures.queueSecret}${secret}`, { tokenId, userId: fixtures.idle.userId }) },
+    })),
+    fc.uuid().map((tokenId) => ({ what: 'genuine signature, token never issued', headers: { 'queue-token': sign(fixtures.queueSecret, { tokenId, userId: fixtures.idle.userId }) } })),
+    fc.integer({ min: 2_049, max: 8_000 }).map((n) => ({ what: 'token over 2048 characters', headers: { 'queue-token': `${'A'.repeat(n)}.${signature}` } })),
+  );
+}
+
+// ---- routes -----------------------------------------------------------------
+
+function concerts(f: Fixtures): fc.Arbitrary<BadRequest> {
+  const route = 'POST /concerts';
+  const startsAt = new Date(Date.now() + 60 * 24 * 3600_000).toISOString();
+  const schedule = { startsAt, seatCount: 10, price: 100 };
+  const valid = { title: 'Fuzzed night', schedules: [schedule] };
+  const admin = { ...JSON_TYPE, authorization: `Bearer ${f.adminToken}` };
+  const post = (kind: BadInputKind, what: string, body: unknown, headers: Record<string, string> = admin) =>
+    request(route, kind, what, { method: 'POST', path: '/concerts', headers, body: JSON.stringify(body) });
+  const withSchedule = (kind: BadInputKind, what: string, change: Record<string, unknown>, drop?: string) => {
+    const s: Record<string, unknown> = { ...schedule, ...change };
+    if (drop) delete s[drop];
+    return post(kind, what, { ...valid, schedules: [s] });
+  };
+  return fc.oneof(
+    notAdmin(f.adminToken).map((auth) => post('admin token', `not the admin: ${JSON.stringify(auth).slice(0, 60)}`, valid, { ...JSON_TYPE, ...auth })),
+    fc.constantFrom('title', 'schedules').map((field) => {
+      const body: Record<string, unknown> = { ...valid };
+      delete body[field];
+      return post('missing field', `no ${field}`, body);
+    }),
+    fc.constantFrom('startsAt', 'seatCount', 'price').map((field) => withSchedule('missing field', `schedule without ${field}`, {}, field)),
+    notString.map((title) => post('wrong type', 'title not a string', { ...valid, title })),
+    fc.constant(post('out of range', 'empty title', { ...valid, title: '' })),
+    fc.integer({ min: 201, max: 5_000 }).map((n) => post('huge string', `title of ${n} characters`, { ...valid, title: 't'.repeat(n) })),
+    fc.constant(post('out of range', 'no schedules', { ...valid, schedules: [] })),
+    fc.integer({ min: 101, max: 300 }).map((n) => post('out of range', `${n} schedules`, { ...valid, schedules: Array.from({ length: n }, () => schedule) })),
+    notString.filter((v) => !Array.isArray(v)).map((schedules) => post('wrong type', 'schedules not an array', { ...valid, schedules })),
+    fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 1_001 })).map((seatCount) => withSchedule('out of range', `seatCount ${seatCount}`, { seatCount })),
+    notInteger.map((seatCount) => withSchedule('wrong type', `seatCount ${JSON.stringify(seatCount)}`, { seatCount })),
+    fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 10_000_001 })).map((price) => withSchedule('out of range', `price ${price}`, { price })),
+    notInteger.map((price) => withSchedule('wrong type', `price ${JSON.stringify(price)}`, { price })),
+    notDate.map((value) => withSchedule('wrong type', `startsAt ${JSON.stringify(value)}`, { startsAt: value })),
+    notDate.map((value) => withSchedule('wrong type', `bookingOpensAt ${JSON.stringify(value)}`, { bookingOpensAt: value })),
+    fc.integer({ min: 1, max: 1_000_000 }).map((minutes) =>
+      withSchedule('out of range', 'bookingOpensAt after startsAt', { bookingOpensAt: new Date(Date.parse(startsAt) + minutes * 60_000).toISOString() }),
+    ),
+    fc.integer({ min: 1, max: 3_650 }).map((days) =>
+      withSchedule('out of range', 'a show that started in the past', { startsAt: new Date(Date.now() - days * 24 * 3600_000).toISOString() }),
+    ),
+    fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !['title', 'schedules'].includes(k)).map((key) => post('extra field', `extra field ${JSON.stringify(key)}`, { ...valid, [key]: 1 })),
+    fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !['startsAt', 'bookingOpensAt', 'seatCount', 'price'].includes(k)).map((key) => withSchedule('extra field', `extra schedule field ${JSON.stringify(key)}`, { [key]: 1 })),
+    malformedJson().map(({ what, body }) => request(route, 'malformed JSON', what, { method: 'POST', path: '/concerts', headers: admin, body })),
+    wrongBodies().map(({ what, body, headers }) => request(route, 'wrong type', what, { method: 'POST', path: '/concerts', headers: { authorization: admin.authorization, ...headers }, body })),
+    oversize().map((bytes) => request(route, 'oversized body', `${bytes} bytes`, { method: 'POST', path: '/concerts', headers: admin, bodyBytes: bytes })),
+    fc.integer({ min: 129, max: 1_000 }).map((n) => post('huge string', `Idempotency-Key of ${n} characters`, valid, { ...admin, 'idempotency-key': 'k'.repeat(n) })),
+  );
+}
+
+/** Text that is not JSON, or JSON that a safe parser refuses. */
+function malformedJson(): fc.Arbitrary<{ what: string; body: string }> {
+  return fc.oneof(
+    fc.string({ minLength: 1, maxLength: 60 }).filter((s) => {
+      try {
+        JSON.parse(s);
+        return false;
+      } catch {
+        return true;
+      }
+    }).map((body) => ({ what: 'not JSON', body })),
+    fc.constantFrom('{', '{"userId":', '{"a":1}}', '[1,2', '{\'a\':1}', '{"a":1,}', 'nul', '\u0000', '{"a":"\\x"}').map((body) => ({ what: 'truncated or invalid JSON', body })),
+    fc.constantFrom('{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"admin":true}}}').map((body) => ({ what: 'prototype poisoning', body })),
+    fc.constant({ what: 'empty body with a JSON content type', body: '' }),
+  );
+}
+
+/** A JSON body that is not an object, or a body in another media type. */
+function wrongBodies(): fc.Arbitrary<{ what: string; body: string; headers: Record<string, string> }> {
+  return fc.oneof(
+    fc.oneof(fc.integer(), fc.string({ maxLength: 20 }), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.boolean()).map((value) => ({
+      what: `body ${JSON.stringify(value)}`,
+      body: JSON.stringify(value),
+      headers: JSON_TYPE,
+    })),
+    fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/jsonx', '*/*').map((type) => ({
+      what: `content type ${type}`,
+      body: '{"a":1}',
+      headers: { 'content-type': type },
+    })),
+  );
+}
+
+const oversize = () => fc.integer({ min: ONE_MIB + 1, max: 3 * ONE_MIB });
+
+function queueTokens(f: Fixtures): fc.Arbitrary<BadRequest> {
+  const route = 'POST /queue/tokens';
+  const post = (kind: BadInputKind, what: string, body: string, headers: Record<string, string> = JSON_TYPE) =>
+    request(route, kind, what, { method: 'POST', path: '/queue/tokens', headers, body });
+  return fc.oneof(
+    fc.constant(post('missing field', 'no userId', '{}')),
+    badUserId.map((userId) => post('out of range', `userId ${JSON.stringify(userId).slice(0, 40)}`, JSON.stringify({ userId }))),
+    notString.map((userId) => post('wrong type', `userId ${JSON.stringify(userId)}`, JSON.stringify({ userId }))),
+    fc.string({ minLength: 1, maxLength: 10 }).filter((k) => k !== 'userId').map((key) => post('extra field', `extra field ${JSON.stringify(key)}`, JSON.stringify({ userId: 'fuzz-new-user', [key]: 1 }))),
+    malformedJson().map(({ what, body }) => post('malformed JSON', what, body)),
+    wrongBodies().map(({ what, body, headers }) => post('wrong type', what, body, headers)),
+    oversize().map((bytes) => request(route, 'oversized body', `${bytes} bytes`, { method: 'POST', path: '/queue/tokens', headers: JSON_TYPE, bodyBytes: bytes })),
+    fc.integer({ min: 129, max: 1_000 }).map((n) => post('huge string', `Idempotency-Key of ${n} characters`, JSON.stringify({ userId: `fuzz-fresh-${n}` }), { ...JSON_TYPE, 'idempotency-key': 'k'.repeat(n) })),
+    fc.constant(post('huge string', 'userId of 100,000 characters', JSON.stringify({ userId: 'u'.repeat(100_000) }))),
+  );
+}
+
+function currentToken(f: Fixtures): fc.Arbitrary<BadRequest> {
+  return notAToken(f).map(({ what, headers }) => request('GET /queue/tokens/current', 'forged token', what, { method: 'GET', path: '/queue/tokens/current', headers }));
+}
+
+function reservations(f: Fixtures): fc.Arbitrary<BadRequest> {
+  const route = 'POST /reservations';
+  const valid = { scheduleId: f.openScheduleId, seatNo: f.freeSeat };
+  const idle = { ...JSON_TYPE, 'queue-token': f.idle.token };
+  const post = (kind: BadInputKind, what: string, body: unknown, headers: Record<string, string> = idle) =>
+    request(route, kind, what, { method: 'POST', path: '/reservations', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return fc.oneof(
+    notAToken(f).map(({ what, headers }) => post('forged token', what, valid, { ...JSON_TYPE, ...headers })),
+    fc.constant(post('refused by state', 'an EXPIRED token (its payment completed)', valid, { ...JSON_TYPE, 'queue-token': f.payer.token })),
+    fc.constantFrom('scheduleId', 'seatNo').map((field) => {
+      const body: Record<string, unknown> = { ...valid };
+      delete body[field];
+      return post('missing field', `no ${field}`, body);
+    }),
+    notString.map((scheduleId) => post('wrong type', `scheduleId ${JSON.stringify(scheduleId)}`, { ...valid, scheduleId })),
+    fc.constant(post('out of range', 'empty scheduleId', { ...valid, scheduleId: '' })),
+    validChars(129, 2_000).map((scheduleId) => post('huge string', `scheduleId of ${scheduleId.length} characters`, { ...valid, scheduleId })),
+    fc.uuid().map((scheduleId) => post('unknown id', 'unknown scheduleId', { ...valid, scheduleId })),
+    fc.integer({ max: 0 }).map((seatNo) => post('out of range', `seatNo ${seatNo}`, { ...valid, seatNo })),
+    fc.integer({ min: f.openSeatCount + 1 }).map((seatNo) => post('unknown id', `seatNo ${seatNo}, past the seat count`, { ...valid, seatNo })),
+    notInteger.map((seatNo) => post('wrong type', `seatNo ${JSON.stringify(seatNo)}`, { ...valid, seatNo })),
+    fc.constantFrom(f.heldSeat, f.reservedSeat).map((seatNo) => post('refused by state', `seat ${seatNo}, taken`, { ...valid, seatNo })),
+    fc.integer({ min: 1, max: 10 }).map((seatNo) => post('refused by state', 'a schedule whose booking has not opened', { scheduleId: f.notOpenScheduleId, seatNo })),
+    fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !['scheduleId', 'seatNo'].includes(k)).map((key) => post('extra field', `extra field ${JSON.stringify(key)}`, { ...valid, [key]: 1 })),
+    malformedJson().map(({ what, body }) => post('malformed JSON', what, body)),
+    wrongBodies().map(({ what, body, headers }) => post('wrong type', what, body, { 'queue-token': f.idle.token, ...headers })),
+    oversize().map((bytes) => request(route, 'oversized body', `${bytes} bytes`, { method: 'POST', path: '/reservations', headers: idle, bodyBytes: bytes })),
+    fc.integer({ min: 129, max: 1_000 }).map((n) => post('huge string', `Idempotency-Key of ${n} characters`, valid, { ...idle, 'idempotency-key': 'k'.repeat(n) })),
+  );
+}
+
+function charge(f: Fixtures): fc.Arbitrary<BadRequest> {
+  const route = 'POST /users/:userId/points/charge';
+  const path = (userId: string) => `/users/${encodeURIComponent(userId)}/points/charge`;
+  const user = fc.constantFrom(f.holder.userId, 'fuzz-charged-user');
+  const post = (kind: BadInputKind, what: string, userId: string, body: unknown, headers: Record<string, string> = JSON_TYPE) =>
+    request(route, kind, what, { method: 'POST', path: path(userId), headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return fc.oneof(
+    badUserId.filter((u) => u !== '').map((userId) => post('out of range', `userId ${JSON.stringify(userId).slice(0, 40)} in the path`, userId, { amount: 10 })),
+    user.map((userId) => post('missing field', 'no amount', userId, {})),
+    fc.tuple(user, fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 10_000_001 }), fc.constant(1e300))).map(([userId, amount]) => post('out of range', `amount ${amount}`, userId, { amount })),
+    fc.tuple(user, notInteger).map(([userId, amount]) => post('wrong type', `amount ${JSON.stringify(amount)}`, userId, { amount })),
+    fc.tuple(user, fc.string({ minLength: 1, maxLength: 10 }).filter((k) => k !== 'amount')).map(([userId, key]) => post('extra field', `extra field ${JSON.stringify(key)}`, userId, { amount: 10, [key]: 1 })),
+    fc.integer({ min: 1, max: 10_000_000 }).filter((amount) => amount !== f.holder.chargeAmount).map((amount) =>
+      post('refused by state', 'Idempotency-Key reused with another amount', f.holder.userId, { amount }, { ...JSON_TYPE, 'idempotency-key': f.holder.chargeKey }),
+    ),
+    fc.integer({ min: 129, max: 1_000 }).map((n) => post('huge string', `Idempotency-Key of ${n} characters`, f.holder.userId, { amount: 10 }, { ...JSON_TYPE, 'idempotency-key': 'k'.repeat(n) })),
+    fc.tuple(user, malformedJson()).map(([userId, { what, body }]) => post('malformed JSON', what, userId, body)),
+    fc.tuple(user, wrongBodies()).map(([userId, { what, body, headers }]) => post('wrong type', what, userId, body, headers)),
+    fc.tuple(user, oversize()).map(([userId, bytes]) => request(route, 'oversized body', `${bytes} bytes`, { method: 'POST', path: path(userId), headers: JSON_TYPE, bodyBytes: bytes })),
+  );
+}
+
+function payments(f: Fixtures): fc.Arbitrary<BadRequest> {
+  const route = 'POST /payments';
+  const idle = { ...JSON_TYPE, 'queue-token': f.idle.token };
+  const post = (kind: BadInputKind, what: string, body: unknown, headers: Record<string, string> = idle, expect: Expectation = 'reject') =>
+    request(route, kind, what, { method: 'POST', path: '/payments', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }, expect);
+  return fc.oneof(
+    notAToken(f).map(({ what, headers }) => post('forged token', what, { reservationId: f.holder.reservationId }, { ...JSON_TYPE, ...headers })),
+    fc.constantFrom(f.holder.reservationId, f.payer.reservationId).map((reservationId) => post('refused by state', "another user's reservation", { reservationId })),
+    fc.uuid().map((reservationId) => post('unknown id', 'unknown reservationId', { reservationId })),
+    fc.uuid().map((reservationId) => post('unknown id', "unknown reservationId with the holder's token", { reservationId }, { ...JSON_TYPE, 'queue-token': f.holder.token })),
+    fc.constant(post('refused by state', 'a repeat of a completed payment (answered, writes nothing)', { reservationId: f.payer.reservationId }, { ...JSON_TYPE, 'queue-token': f.payer.token }, 'read')),
+    fc.constant(post('missing field', 'no reservationId', {})),
+    notString.map((reservationId) => post('wrong type', `reservationId ${JSON.stringify(reservationId)}`, { reservationId })),
+    fc.constant(post('out of range', 'empty reservationId', { reservationId: '' })),
+    validChars(129, 2_000).map((reservationId) => post('huge string', `reservationId of ${reservationId.length} characters`, { reservationId })),
+    fc.string({ minLength: 1, maxLength: 10 }).filter((k) => k !== 'reservationId').map((key) => post('extra field', `extra field ${JSON.stringify(key)}`, { reservationId: f.holder.reservationId, [key]: 1 }, { ...JSON_TYPE, 'queue-token': f.holder.token })),
+    fc.integer({ min: 129, max: 1_000 }).map((n) => post('huge string', `Idempotency-Key of ${n} characters`, { reservationId: f.holder.reservationId }, { ...JSON_TYPE, 'queue-token': f.holder.token, 'idempotency-key': 'k'.repeat(n) })),
+    malformedJson().map(({ what, body }) => post('malformed JSON', what, body)),
+    wrongBodies().map(({ what, body, headers }) => post('wrong type', what, body, { 'queue-token': f.idle.token, ...headers })),
+    oversize().map((bytes) => request(route, 'oversized body', `${bytes} bytes`, { method: 'POST', path: '/payments', headers: idle, bodyBytes: bytes })),
+  );
+}
+
+/** A GET of one resource by id: unknown (404) or over-long (400). */
+function byId(route: string, path: (id: string) => string): fc.Arbitrary<BadRequest> {
+  return badPathId.map((id) =>
+    request(route, id.length > 128 ? 'huge string' : 'unknown id', id.length > 128 ? `id of ${id.length} characters` : `unknown id ${JSON.stringify(id).slice(0, 40)}`, {
+      method: 'GET',
+      path: path(encodeURIComponent(id)),
+      headers: {},
+    }),
+  );
+}
+
+const junkQuery = fc
+  .dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 20 }), { minKeys: 1, maxKeys: 3 })
+  .map((q) => new URLSearchParams(q).toString());
+
+function getPayment(f: Fixtures): fc.Arbitrary<BadRequest> {
+  const route = 'GET /payments/:paymentId';
+  const at = (query: string, what: string, kind: BadInputKind = 'bad query') =>
+    request(route, kind, what, { method: 'GET', path: `/payments/${f.payer.paymentId}?${query}`, headers: {} });
+  return fc.oneof(
+    byId(route, (id) => `/payments/${id}`),
+    fc.tuple(fc.uuid(), fc.integer({ min: 0, max: 200 })).map(([id, waitMs]) =>
+      request(route, 'unknown id', 'unknown paymentId with a valid waitMs', { method: 'GET', path: `/payments/${id}?waitMs=${waitMs}`, headers: {} }),
+    ),
+    fc.oneof(fc.integer({ max: -1 }), fc.integer({ min: 30_001 })).map((n) => at(`waitMs=${n}`, `waitMs ${n}`)),
+    fc.constantFrom('abc', '1.5', '', '1e3', '0x10', ' 5', '5 ', 'true', '99999999999999999999999').map((v) => at(`waitMs=${encodeURIComponent(v)}`, `waitMs ${JSON.stringify(v)}`)),
+    fc.constant(at('waitMs=1&waitMs=2', 'waitMs given twice')),
+    junkQuery.filter((q) => !q.startsWith('waitMs=')).map((q) => at(q, 'unknown query parameter')),
+  );
+}
+
+function rankings(): fc.Arbitrary<BadRequest> {
+  const route = 'GET /rankings/sold-out';
+  const at = (query: string, what: string) => request(route, 'bad query', what, { method: 'GET', path: `/rankings/sold-out?${query}`, headers: {} });
+  return fc.oneof(
+    fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 101 })).map((n) => at(`limit=${n}`, `limit ${n}`)),
+    fc.constantFrom('abc', '1.5', '', '1e1', '-', 'null', '10abc').map((v) => at(`limit=${encodeURIComponent(v)}`, `limit ${JSON.stringify(v)}`)),
+    fc.constant(at('limit=1&limit=2', 'limit given twice')),
+    junkQuery.filter((q) => !q.startsWith('limit=')).map((q) => at(q, 'unknown query parameter')),
+  );
+}
+
+/** Routes without input: junk in the query is ignored (a 200), but must write nothing. */
+function readOnly(): fc.Arbitrary<BadRequest> {
+  return fc.tuple(fc.constantFrom('/concerts', '/health', '/metrics', '/docs/json'), junkQuery).map(([path, query]) =>
+    request(`GET ${path} (ignored junk)`, 'bad query', 'junk query parameters', { method: 'GET', path: `${path}?${query}`, headers: {} }, 'read'),
+  );
+}
+
+function points(): fc.Arbitrary<BadRequest> {
+  return badUserId.filter((u) => u !== '').map((userId) =>
+    request('GET /users/:userId/points', 'out of range', `userId ${JSON.stringify(userId).slice(0, 40)}`, { method: 'GET', path: `/users/${encodeURIComponent(userId)}/points`, headers: {} }),
+  );
+}
+
+function noSuchRoute(): fc.Arbitrary<BadRequest> {
+  return fc.oneof(
+    fc.tuple(fc.constantFrom('PUT', 'DELETE', 'PATCH'), fc.constantFrom('/concerts', '/reservations', '/payments', '/queue/tokens', '/users/a/points/charge', '/health')).map(([method, path]) =>
+      request('(no such route)', 'no such route', `${method} ${path}`, { method, path, headers: {} }),
+    ),
+    fc.webPath().filter((p) => p.length > 1 && !/^\/(concerts|schedules|queue|reservations|users|payments|rankings|health|metrics|docs)/.test(p)).map((path) =>
+      request('(no such route)', 'no such route', 'unknown path', { method: 'GET', path, headers: {} }),
+    ),
+  );
+}
+
+/** What no HTTP client library would send: answered by Node's parser (400, 431) before any route runs. */
+function garbage(): fc.Arbitrary<BadRequest> {
+  const raw = (what: string, bytes: string) => request('(raw HTTP)', 'garbage header', what, { method: 'RAW', path: '', headers: {}, raw: bytes }, 'read');
+  const head = (lines: string[]) => `${lines.join('\r\n')}\r\n\r\n`;
+  return fc.oneof(
+    fc.string({ minLength: 1, maxLength: 40 }).map((line) => raw('request line of junk', head([line]))),
+    fc.constantFrom('Bad Header', 'X(y)', 'a:b', '"q"', 'é').map((name) => raw(`header name ${JSON.stringify(name)}`, head(['GET /concerts HTTP/1.1', 'Host: x', `${name}: 1`]))),
+    fc.constantFrom('\u0001', '\u007f', '\u0000').map((c) => raw('control character in a header value', head(['GET /concerts HTTP/1.1', 'Host: x', `X-A: a${c}b`]))),
+    fc.integer({ min: 17_000, max: 80_000 }).map((n) => raw('one header of 17–80 kB (over the 16 KiB limit)', head(['GET /concerts HTTP/1.1', 'Host: x', `X-Big: ${'a'.repeat(n)}`]))),
+    fc.constant(raw('no Host header in HTTP/1.1', head(['GET /concerts HTTP/1.1']))),
+    fc.constantFrom('abc', '-1', '1, 2', '99999999999999999999').map((v) =>
+      raw(`Content-Length ${JSON.stringify(v)}`, `${head(['POST /queue/tokens HTTP/1.1', 'Host: x', 'Content-Type: application/json', `Content-Length: ${v}`])}{"userId":"z"}`),
+    ),
+    fc.constant(
+      raw(
+        'Content-Length with Transfer-Encoding',
+        `${head(['POST /queue/tokens HTTP/1.1', 'Host: x', 'Content-Type: application/json', 'Content-Length: 5', 'Transfer-Encoding: chunked'])}0\r\n\r\n`,
+      ),
+    ),
+    fc.constantFrom('zz', '-1', 'ffffffffffffffffff', ' ').map((size) =>
+      raw(`chunk size ${JSON.stringify(size)}`, `${head(['POST /queue/tokens HTTP/1.1', 'Host: x', 'Content-Type: application/json', 'Transfer-Encoding: chunked'])}${size}\r\n{}\r\n0\r\n\r\n`),
+    ),
+    fc.constantFrom('HTTP/9.9', 'HTTP/1', 'FTP/1.0', '').map((version) => raw(`version ${JSON.stringify(version)}`, head([`GET /concerts ${version}`.trim(), 'Host: x']))),
+  );
+}
+
+/** Every route, equally often: the arbitrary for each, by name. */
+export function badRequestsByRoute(f: Fixtures): Array<[string, fc.Arbitrary<BadRequest>]> {
+  return [
+    ['POST /concerts', concerts(f)],
+    ['GET /concerts (ignored junk), /health, /metrics, /docs/json', readOnly()],
+    ['GET /concerts/:concertId/schedules', byId('GET /concerts/:concertId/schedules', (id) => `/concerts/${id}/schedules`)],
+    ['GET /schedules/:scheduleId/seats', byId('GET /schedules/:scheduleId/seats', (id) => `/schedules/${id}/seats`)],
+    ['POST /queue/tokens', queueTokens(f)],
+    ['GET /queue/tokens/current', currentToken(f)],
+    ['POST /reservations', reservations(f)],
+    ['GET /reservations/:reservationId', byId('GET /reservations/:reservationId', (id) => `/reservations/${id}`)],
+    ['POST /users/:userId/points/charge', charge(f)],
+    ['GET /users/:userId/points', points()],
+    ['POST /payments', payments(f)],
+    ['GET /payments/:paymentId', getPayment(f)],
+    ['GET /payments/:paymentId/events', byId('GET /payments/:paymentId/events', (id) => `/payments/${id}/events`)],
+    ['GET /rankings/sold-out', rankings()],
+    ['(no such route)', noSuchRoute()],
+    ['(raw HTTP)', garbage()],
+  ];
+}
+
+/** A well-formed JSON body of exactly `bytes` bytes. */
+export function oversizedBody(bytes: number): string {
+  const shell = '{"userId":""}';
+  return `{"userId":"${'u'.repeat(Math.max(0, bytes - shell.length))}"}`;
+}
+
+/** The request as one short line for the report. */
+export function describeRequest(r: BadRequest): string {
+  const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…(${s.length} chars)` : s);
+  if (r.raw !== undefined) return `raw ${JSON.stringify(cut(r.raw, 160))}`;
+  const headers = Object.entries(r.headers).map(([k, v]) => `${k}: ${cut(v, 60)}`);
+  const body = r.bodyBytes !== undefined ? ` body: ${r.bodyBytes} bytes of JSON` : r.body !== undefined ? ` body: ${JSON.stringify(cut(r.body, 160))}` : '';
+  return `${r.method} ${cut(r.path, 120)}${headers.length > 0 ? ` [${headers.join('; ')}]` : ''}${body}`;
+}

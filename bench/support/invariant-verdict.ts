@@ -1,0 +1,62 @@
+import type { Config } from '../../infra/config.js';
+import { checkInvariants, type InvariantResult } from '../../infra/invariants.js';
+import type { Stores } from '../../infra/stores.js';
+import { replayCheck } from '../../infra/cli/replay-check.js';
+import { definitions } from '../../infra/cli/services.js';
+import { markdownTable } from './table.js';
+
+/**
+ * The six invariants over the whole store, as `concertctl check --replay`
+ * runs them (the same functions), with the receiver's records for the
+ * one-effect-per-payment half of invariant 5. Run it on a settled system
+ * whose processes have stopped, so that nothing moves under the replay.
+ */
+
+export interface Verdict {
+  results: InvariantResult[];
+  ok: boolean;
+  ms: number;
+}
+
+/** One receiver record per key: effects per payment are the records that name it. */
+export function effectsByPayment(records: ReadonlyArray<{ paymentId: string }>): Array<{ paymentId: string; effects: number }> {
+  const effects = new Map<string, number>();
+  for (const { paymentId } of records) effects.set(paymentId, (effects.get(paymentId) ?? 0) + 1);
+  return [...effects].map(([paymentId, n]) => ({ paymentId, effects: n }));
+}
+
+export async function invariantVerdict(
+  stores: Stores,
+  config: Config,
+  receiver?: ReadonlyArray<{ paymentId: string }>,
+): Promise<Verdict> {
+  const started = performance.now();
+  const results = await checkInvariants(stores.events, {
+    now: new Date(),
+    receiver: receiver ? effectsByPayment(receiver) : undefined,
+    replay: () => replayCheck(stores, definitions(stores, config)),
+  });
+  return { results, ok: results.every((r) => r.ok), ms: performance.now() - started };
+}
+
+export function verdictSection(verdict: Verdict, receiverNote: string): string {
+  const rows = verdict.results.map((r) => [
+    String(r.id),
+    r.name,
+    r.ok ? 'PASS' : 'FAIL',
+    Object.entries(r.counts)
+      .map(([name, n]) => `${name}=${n}`)
+      .join(' '),
+  ]);
+  const violations = verdict.results.flatMap((r) => r.violations.map((v) => `- invariant ${r.id}: ${v}`));
+  return [
+    '## Invariants',
+    '',
+    `\`checkInvariants\` with the reaction replay and projection rebuild of \`concertctl check --replay\` (invariant 6), ${receiverNote}, after the processes stopped (${(verdict.ms / 1000).toFixed(1)} s):`,
+    '',
+    markdownTable(['#', 'invariant', 'verdict', 'counts'], rows),
+    '',
+    ...(violations.length > 0 ? ['Violations:', '', ...violations, ''] : []),
+    verdict.ok ? `**Verdict: all ${verdict.results.length} invariants hold.**` : `**Verdict: ${verdict.results.filter((r) => !r.ok).length} of ${verdict.results.length} invariants FAIL.**`,
+  ].join('\n');
+}

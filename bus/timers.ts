@@ -65,7 +65,9 @@ export interface SchedulerOptions {
  */
 export class Scheduler {
   private interval: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  /** Timers being fired, by id and due time: a slow one (a hung delivery) holds up no other. */
+  private readonly inFlight = new Map<string, Promise<boolean>>();
+  private looking = false;
   private readonly log: Log;
 
   constructor(private readonly options: SchedulerOptions) {
@@ -73,40 +75,50 @@ export class Scheduler {
   }
 
   start(): void {
-    this.interval = setInterval(() => void this.runDue(), this.options.pollMs ?? 100);
+    this.interval = setInterval(() => {
+      if (!this.looking) void this.fireDue();
+    }, this.options.pollMs ?? 100);
   }
 
-  /** Fires every timer due by the clock's now; returns how many fired. One run at a time. */
-  runDue(): Promise<number> {
-    this.running ??= this.fireDue().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+  /** Fires every timer due by the clock's now and waits for every firing under way; returns how many appended. */
+  async runDue(): Promise<number> {
+    const fired = await this.fireDue();
+    await Promise.all(this.inFlight.values());
+    return fired;
   }
 
+  /** Starts the due timers that are not already being fired, and waits for those it started. */
   private async fireDue(): Promise<number> {
     const { service, reads, rules, clock } = this.options;
-    const collection = await reads.collection<TimerDoc>(timerProjection(service, rules).collection);
-    const now = clock.now();
-    let fired = 0;
-    for (const rule of rules) {
-      const due = await collection.find({
-        where: { rule: rule.name, dueAt: { lte: now.toISOString() } },
-        sort: [['dueAt', 'asc']],
-        limit: this.options.batch ?? 200,
-      });
-      await Promise.all(
-        due.map(async (doc) => {
-          try {
-            if (await this.fire(rule, doc, now)) fired++;
-          } catch (error) {
-            // Left in place: it fires again on the next look.
-            this.log.warn({ service, timer: doc.id, err: error }, 'timer failed; will retry');
-          }
-        }),
-      );
+    const started: Array<Promise<boolean>> = [];
+    this.looking = true;
+    try {
+      const collection = await reads.collection<TimerDoc>(timerProjection(service, rules).collection);
+      const now = clock.now();
+      for (const rule of rules) {
+        const due = await collection.find({
+          where: { rule: rule.name, dueAt: { lte: now.toISOString() } },
+          sort: [['dueAt', 'asc']],
+          limit: this.options.batch ?? 200,
+        });
+        for (const doc of due) {
+          const key = `${doc.id}@${doc.dueAt}`;
+          if (this.inFlight.has(key)) continue;
+          const firing = this.fire(rule, doc, now)
+            .catch((error: unknown) => {
+              // Left in place: it fires again on a later look.
+              this.log.warn({ service, timer: doc.id, err: error }, 'timer failed; will retry');
+              return false;
+            })
+            .finally(() => this.inFlight.delete(key));
+          this.inFlight.set(key, firing);
+          started.push(firing);
+        }
+      }
+    } finally {
+      this.looking = false;
     }
-    return fired;
+    return (await Promise.all(started)).filter(Boolean).length;
   }
 
   private async fire(rule: ServiceTimer, doc: TimerDoc, now: Date): Promise<boolean> {
@@ -133,6 +145,6 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     clearInterval(this.interval);
-    await this.running;
+    await Promise.all(this.inFlight.values());
   }
 }

@@ -91,6 +91,7 @@ export function serviceDefinitions(deps: ServiceDeps): Record<ServiceName, Servi
         deps.send,
         { baseMs: config.deliveryBackoffMs, maxMs: config.deliveryMaxBackoffMs, maxAttempts: config.deliveryMaxAttempts },
         deps.random,
+        () => deps.clock.now(),
       ),
     },
   };

@@ -48,7 +48,7 @@ async function attemptSend(send: Send, payload: DeliveryPayload): Promise<Delive
  * Firing performs the POST through `send` and hands the outcome to the
  * decider, with `random()` as the backoff jitter.
  */
-export function deliveryTimer(send: Send, policy: DeliveryPolicy, random: () => number): DeliveryTimer {
+export function deliveryTimer(send: Send, policy: DeliveryPolicy, random: () => number, clock?: () => Date): DeliveryTimer {
   return {
     name: 'dataplatform.deliveryAttempt',
     aggregate: delivery,
@@ -77,10 +77,13 @@ export function deliveryTimer(send: Send, policy: DeliveryPolicy, random: () => 
     async fire(timer, now) {
       const { attempt, delivery: payload } = attemptDue(timer);
       const outcome = await attemptSend(send, payload);
+      // The backoff counts from when the attempt ended: after a timeout, `now`
+      // (when it was fired) may already be past the retry it would compute.
+      const ended = clock ? clock() : now;
       return [
         {
           streamId: timer.streamId,
-          command: { type: 'RecordAttempt', data: { attempt, outcome, now: now.toISOString(), jitter: random(), policy } },
+          command: { type: 'RecordAttempt', data: { attempt, outcome, now: ended.toISOString(), jitter: random(), policy } },
         },
       ];
     },
@@ -88,6 +91,6 @@ export function deliveryTimer(send: Send, policy: DeliveryPolicy, random: () => 
 }
 
 /** The dataplatform's timers need their sender, so they are built, not constant. */
-export function timers(send: Send, policy: DeliveryPolicy, random: () => number = Math.random): readonly DeliveryTimer[] {
-  return [deliveryTimer(send, policy, random)];
+export function timers(send: Send, policy: DeliveryPolicy, random: () => number = Math.random, clock?: () => Date): readonly DeliveryTimer[] {
+  return [deliveryTimer(send, policy, random, clock)];
 }

@@ -1,0 +1,484 @@
+/**
+ * `npm run bench:saga`: how many payments the choreographed saga completes
+ * per second, and how long each takes, on this machine. Holds are prepared
+ * in advance (one fan per payment, ACTIVE, charged, holding a seat), written
+ * through the application commands before the system starts, so the runs
+ * measure `POST /payments` and the saga behind it alone. The whole system
+ * (every role in one process) runs from the build in a child process; the
+ * load generator is another process. Open loop at fixed rates, then a closed
+ * loop for the maximum; the same phases against a bare Fastify server that
+ * completes a payment in memory inside the request are the baseline. Writes
+ * bench/results/saga.md and bench/results/saga-latency.svg.
+ *
+ * Knobs (environment variables, defaults in brackets):
+ *   SAGA_RATES              [100,300,1000]  offered payments/s of the open-loop phases
+ *   SAGA_DURATION_MS        [10000]         length of each open-loop phase
+ *   SAGA_CLOSED_CONCURRENCY [500]           fans paying at once in the closed loop (each follows its payment to the end)
+ *   SAGA_CLOSED_MS          [10000]         length of the closed-loop phase
+ *   SAGA_CLOSED_MAX         [15000]         holds prepared for the closed loop
+ *   SAGA_CONNECTIONS        [512]           client connections
+ *   SAGA_CPU_PROFILE        [1]             run the system under `node --cpu-prof` and list its hottest functions
+ *   SAGA_BASELINE           [1]             run the bare Fastify baseline too
+ *
+ * Goals (from the issue): ≥ 1,000 completed payments/s; p99 ≤ 50 ms from request to COMPLETED at 300/s.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { SqliteEventStore } from '../infra/eventstore/sqlite.js';
+import type { Position } from '../infra/eventstore/port.js';
+import { sign } from '../domains/queue/token.js';
+import type { PaymentTarget, SagaInput, SagaOutput, SagaPhase } from './load/saga-payments.js';
+import { startBare, type BareProcess } from './support/bare-process.js';
+import { profileSection } from './support/cpu-profile.js';
+import { integer, integers } from './support/knobs.js';
+import { formatLatency, quantiles, type Quantiles } from './support/latency.js';
+import { describeMachine, loadAverage, machineLines } from './support/machine.js';
+import { formatCounts } from './support/recorder.js';
+import { runLoad } from './support/run-load.js';
+import { prepareHolds, type PreparedHold } from './support/saga-prepare.js';
+import { renderSvg } from './support/svg-plot.js';
+import { startSystem, type SystemProcess } from './support/system-process.js';
+import { formatCount, formatRatio, markdownTable } from './support/table.js';
+import { allHold, checkStore, receiverEffects, settledText, verdictSection, waitUntilSettled, type Settled } from './support/verdict.js';
+
+const env = process.env;
+const knobs = {
+  rates: integers(env, 'SAGA_RATES', [100, 300, 1_000]),
+  durationMs: integer(env, 'SAGA_DURATION_MS', 10_000, 1_000),
+  closedConcurrency: integer(env, 'SAGA_CLOSED_CONCURRENCY', 500, 1),
+  closedMs: integer(env, 'SAGA_CLOSED_MS', 10_000, 1_000),
+  closedMax: integer(env, 'SAGA_CLOSED_MAX', 15_000, 1),
+  connections: integer(env, 'SAGA_CONNECTIONS', 512, 1),
+  profile: integer(env, 'SAGA_CPU_PROFILE', 1, 0) === 1,
+  baseline: integer(env, 'SAGA_BASELINE', 1, 0) === 1,
+};
+const PRICE = 50_000;
+const HOUR = 3_600_000;
+const GOAL_THROUGHPUT = 1_000;
+const GOAL_P99_RATE = 300;
+const GOAL_P99_MS = 50;
+/** A payment still PENDING this long after its phase is not waited for any more (the deadline is 30 s). */
+const PHASE_DRAIN_MS = 45_000;
+/** The longest the saga's tail (deliveries, the ranking, every read model) is waited for after the last phase. */
+const SETTLE_MS = 120_000;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface Phase {
+  label: string;
+  load: SagaPhase;
+  targets: PreparedHold[];
+}
+
+function plan(holds: PreparedHold[]): Phase[] {
+  let next = 0;
+  const take = (n: number) => holds.slice(next, (next += n));
+  return [
+    ...knobs.rates.map((rate) => ({
+      label: `open loop ${formatCount(rate)}/s`,
+      load: { kind: 'open' as const, rate, durationMs: knobs.durationMs },
+      targets: take(Math.round((rate * knobs.durationMs) / 1000)),
+    })),
+    {
+      label: `closed loop, ${knobs.closedConcurrency} at once`,
+      load: { kind: 'closed' as const, concurrency: knobs.closedConcurrency, durationMs: knobs.closedMs },
+      targets: take(knobs.closedMax),
+    },
+  ];
+}
+
+interface PhaseFigures {
+  label: string;
+  offered: number | null;
+  sent: number;
+  accepted: number;
+  completed: number;
+  failed: Record<string, number>;
+  /** Completed payments per second, from the phase's start to its last completion. */
+  throughput: number;
+  /** Scheduled start → PaymentCompleted appended (open loop); sent → completion (closed loop). */
+  endToEnd: Quantiles;
+  /** PaymentRequested appended → PaymentCompleted appended, both from the store. */
+  saga: Quantiles;
+  post: Quantiles;
+  postStatuses: Record<string, number>;
+  sendLagP99: number;
+  drained: boolean;
+}
+
+interface PaymentEnd {
+  requested?: number;
+  ended?: number;
+  status?: 'COMPLETED' | 'FAILED';
+  reason?: string;
+}
+
+/** The phase's payments as the store recorded them: when each was requested and when it ended, by the events' own times. */
+async function paymentsSince(store: SqliteEventStore, after: Position): Promise<Map<string, PaymentEnd>> {
+  const ends = new Map<string, PaymentEnd>();
+  let cursor = after;
+  for (;;) {
+    const page = await store.readAll({ after: cursor, maxCount: 5_000, filter: { eventTypes: ['PaymentRequested', 'PaymentCompleted', 'PaymentFailed'] } });
+    for (const event of page) {
+      const data = event.data as { paymentId: string; reason?: string };
+      const end = ends.get(data.paymentId) ?? {};
+      if (event.type === 'PaymentRequested') end.requested = event.created.getTime();
+      else {
+        end.ended = event.created.getTime();
+        end.status = event.type === 'PaymentCompleted' ? 'COMPLETED' : 'FAILED';
+        end.reason = data.reason;
+      }
+      ends.set(data.paymentId, end);
+    }
+    if (page.length < 5_000) return ends;
+    cursor = page.at(-1)!.position;
+  }
+}
+
+async function drain(store: SqliteEventStore, after: Position, expected: number): Promise<{ ends: Map<string, PaymentEnd>; drained: boolean }> {
+  const deadline = Date.now() + PHASE_DRAIN_MS;
+  for (;;) {
+    const ends = await paymentsSince(store, after);
+    const ended = [...ends.values()].filter((e) => e.status !== undefined).length;
+    if (ended >= expected) return { ends, drained: true };
+    if (Date.now() > deadline) return { ends, drained: false };
+    await sleep(250);
+  }
+}
+
+function systemFigures(phase: Phase, output: SagaOutput, ends: Map<string, PaymentEnd>, drained: boolean): PhaseFigures {
+  const endToEnd: number[] = [];
+  const saga: number[] = [];
+  const failed: Record<string, number> = {};
+  let completed = 0;
+  let lastEnd = output.startedAt;
+  for (const sent of output.payments) {
+    const end = sent.paymentId ? ends.get(sent.paymentId) : undefined;
+    if (!end?.status || end.ended === undefined) continue;
+    lastEnd = Math.max(lastEnd, end.ended);
+    if (end.status === 'FAILED') {
+      failed[end.reason ?? 'unknown'] = (failed[end.reason ?? 'unknown'] ?? 0) + 1;
+      continue;
+    }
+    completed++;
+    endToEnd.push(end.ended - sent.scheduledAt);
+    if (end.requested !== undefined) saga.push(end.ended - end.requested);
+  }
+  const post = output.recording['POST /payments'];
+  return {
+    label: phase.label,
+    offered: phase.load.kind === 'open' ? phase.load.rate : null,
+    sent: output.payments.length,
+    accepted: output.payments.filter((p) => p.status === 202).length,
+    completed,
+    failed,
+    throughput: (completed * 1000) / Math.max(1, lastEnd - output.startedAt),
+    endToEnd: quantiles(endToEnd),
+    saga: quantiles(saga),
+    post: quantiles(post?.latencies ?? []),
+    postStatuses: { ...(post?.statuses ?? {}), ...(post?.errors ?? {}) },
+    sendLagP99: quantiles(output.sendLagMs).p99,
+    drained,
+  };
+}
+
+/** On the bare server a payment completes inside its request: the answer is the end. */
+function bareFigures(phase: Phase, output: SagaOutput): PhaseFigures {
+  const accepted = output.payments.filter((p) => p.status === 202 && p.answeredAt !== null);
+  const endToEnd = accepted.map((p) => (p.endedAt ?? p.answeredAt!) - p.scheduledAt);
+  const lastEnd = Math.max(output.startedAt + 1, ...accepted.map((p) => p.endedAt ?? p.answeredAt!));
+  const post = output.recording['POST /payments'];
+  return {
+    label: phase.label,
+    offered: phase.load.kind === 'open' ? phase.load.rate : null,
+    sent: output.payments.length,
+    accepted: accepted.length,
+    completed: accepted.length,
+    failed: {},
+    throughput: (accepted.length * 1000) / (lastEnd - output.startedAt),
+    endToEnd: quantiles(endToEnd),
+    saga: quantiles([]),
+    post: quantiles(post?.latencies ?? []),
+    postStatuses: { ...(post?.statuses ?? {}), ...(post?.errors ?? {}) },
+    sendLagP99: quantiles(output.sendLagMs).p99,
+    drained: true,
+  };
+}
+
+interface Health {
+  projections: Array<{ name: string; lag: number }>;
+}
+
+/** Ready: every prepared token ACTIVE (the system's own queue admitted them) and every subscriber at the head. */
+async function waitUntilReady(system: SystemProcess, holds: PreparedHold[]): Promise<number> {
+  const started = performance.now();
+  const probe = holds.at(-1)!;
+  const token = sign(system.queueSecret, { tokenId: probe.tokenId, userId: probe.userId });
+  for (;;) {
+    const current = (await (await fetch(`${system.url}/queue/tokens/current`, { headers: { 'queue-token': token } })).json()) as { status: string };
+    const health = (await (await fetch(`${system.url}/health`)).json()) as Health;
+    const lag = Math.max(0, ...health.projections.map((p) => p.lag));
+    if (current.status === 'ACTIVE' && lag === 0) return performance.now() - started;
+    if (performance.now() - started > 180_000) throw new Error(`the system did not catch up with the prepared store (lag ${lag}, last token ${current.status})`);
+    await sleep(500);
+  }
+}
+
+const targetsFor = (secret: string, holds: PreparedHold[]): PaymentTarget[] =>
+  holds.map((hold) => ({ reservationId: hold.reservationId, token: sign(secret, { tokenId: hold.tokenId, userId: hold.userId }) }));
+
+async function runSystem(dir: string, holds: PreparedHold[], phases: Phase[], profileDir: string | undefined) {
+  const system = await startSystem({
+    dataDir: dir,
+    cpuProfileDir: profileDir,
+    knobs: {
+      QUEUE_MAX_ACTIVE: String(holds.length + 1_000),
+      QUEUE_ADMIT_INTERVAL_MS: '100',
+      QUEUE_TOKEN_TTL_MS: String(HOUR),
+      HOLD_TTL_MS: String(HOUR),
+      DELIVERY_BACKOFF_MS: '200',
+      DELIVERY_MAX_BACKOFF_MS: '2000',
+    },
+  });
+  const store = new SqliteEventStore({ file: join(dir, 'events.db') });
+  try {
+    const readyMs = await waitUntilReady(system, holds);
+    log(`[saga] system caught up with ${formatCount(holds.length)} prepared holds in ${(readyMs / 1000).toFixed(1)} s`);
+    const figures: PhaseFigures[] = [];
+    const tails: Settled[] = [];
+    for (const phase of phases) {
+      const head = (await store.headPosition()) ?? 0n;
+      log(`[saga] system: ${phase.label}`);
+      const output = await runLoad<SagaInput, SagaOutput>('saga-payments', {
+        url: system.url,
+        connections: knobs.connections,
+        phase: phase.load,
+        targets: targetsFor(system.queueSecret, phase.targets),
+        waitMs: 5_000,
+      });
+      const accepted = output.payments.filter((p) => p.status === 202).length;
+      const { ends, drained } = await drain(store, head, accepted);
+      const result = systemFigures(phase, output, ends, drained);
+      log(`[saga]   ${formatCount(result.completed)} completed, ${result.throughput.toFixed(0)}/s, end-to-end p50 ${formatLatency(result.endToEnd.p50)} p99 ${formatLatency(result.endToEnd.p99)}`);
+      figures.push(result);
+      // The next phase starts on a quiet system: deliveries, the ranking and every read model caught up with this one.
+      tails.push(await waitUntilSettled(dir, system.url, SETTLE_MS));
+    }
+    const settled = tails.at(-1)!;
+    const receiver = await receiverEffects(system.mockUrl);
+    await store.close();
+    const stopCode = await system.stop();
+    return { figures, tails, readyMs, settled, receiver, stopCode, knobs: system.env };
+  } finally {
+    await store.close();
+    await system.stop();
+  }
+}
+
+async function runBare(holds: PreparedHold[], phases: Phase[]): Promise<PhaseFigures[]> {
+  const bare: BareProcess = await startBare({ QUEUE_MAX_ACTIVE: String(holds.length + 1_000), QUEUE_ADMIT_INTERVAL_MS: '100' });
+  try {
+    for (let from = 0; from < holds.length; from += 2_000) {
+      const response = await fetch(`${bare.url}/bench/holds`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ holds: holds.slice(from, from + 2_000) }),
+      });
+      if (!response.ok) throw new Error(`the bare server refused the prepared holds: ${response.status}`);
+    }
+    const figures: PhaseFigures[] = [];
+    for (const phase of phases) {
+      log(`[saga] bare Fastify: ${phase.label}`);
+      const output = await runLoad<SagaInput, SagaOutput>('saga-payments', {
+        url: bare.url,
+        connections: knobs.connections,
+        phase: phase.load,
+        targets: targetsFor(bare.queueSecret, phase.targets),
+        waitMs: 5_000,
+      });
+      figures.push(bareFigures(phase, output));
+    }
+    return figures;
+  } finally {
+    await bare.stop();
+  }
+}
+
+const quartet = (q: Quantiles) => (q.count === 0 ? '—' : [q.p50, q.p95, q.p99, q.max].map(formatLatency).join(' / '));
+const rate = (value: number) => `${formatCount(value)}/s`;
+
+function goalTable(system: PhaseFigures[], bare: PhaseFigures[] | undefined): string {
+  const closed = system.at(-1)!;
+  const bareClosed = bare?.at(-1);
+  const best = Math.max(...system.map((f) => f.throughput));
+  const atGoalRate = system.find((f) => f.offered === GOAL_P99_RATE);
+  const bareAtGoalRate = bare?.find((f) => f.offered === GOAL_P99_RATE);
+  const rows = [
+    [
+      'completed payments/s, closed loop (max)',
+      rate(closed.throughput),
+      bareClosed ? rate(bareClosed.throughput) : '—',
+      bareClosed ? formatRatio(closed.throughput / bareClosed.throughput) : '—',
+      `≥ ${formatCount(GOAL_THROUGHPUT)}/s`,
+      closed.throughput >= GOAL_THROUGHPUT ? 'yes' : 'NO',
+    ],
+    ['completed payments/s, best of all phases', rate(best), bare ? rate(Math.max(...bare.map((f) => f.throughput))) : '—', '—', `≥ ${formatCount(GOAL_THROUGHPUT)}/s`, best >= GOAL_THROUGHPUT ? 'yes' : 'NO'],
+    atGoalRate
+      ? [
+          `request → COMPLETED p99 at ${GOAL_P99_RATE}/s`,
+          formatLatency(atGoalRate.endToEnd.p99),
+          bareAtGoalRate ? formatLatency(bareAtGoalRate.endToEnd.p99) : '—',
+          bareAtGoalRate ? formatRatio(atGoalRate.endToEnd.p99 / bareAtGoalRate.endToEnd.p99) : '—',
+          `≤ ${GOAL_P99_MS} ms`,
+          atGoalRate.endToEnd.p99 <= GOAL_P99_MS && atGoalRate.completed === atGoalRate.sent ? 'yes' : 'NO',
+        ]
+      : [`request → COMPLETED p99 at ${GOAL_P99_RATE}/s`, 'not run (SAGA_RATES)', '—', '—', `≤ ${GOAL_P99_MS} ms`, '—'],
+  ];
+  return markdownTable(['figure', 'system', 'bare Fastify', 'ratio (system ÷ bare)', 'goal', 'met?'], rows);
+}
+
+function phaseTable(system: PhaseFigures[], bare: PhaseFigures[] | undefined): string {
+  return markdownTable(
+    ['phase', 'payments', 'completed', 'failed', 'completed/s', 'request → COMPLETED p50 / p95 / p99 / max', 'saga in the store p50 / p95 / p99 / max', 'POST /payments p50 / p99', 'bare: completed/s', 'bare: request → COMPLETED p50 / p95 / p99 / max'],
+    system.map((f, i) => {
+      const b = bare?.[i];
+      return [
+        f.label,
+        formatCount(f.sent),
+        formatCount(f.completed),
+        formatCounts(f.failed) + (f.drained ? '' : ' (some still PENDING)'),
+        rate(f.throughput),
+        quartet(f.endToEnd),
+        quartet(f.saga),
+        `${formatLatency(f.post.p50)} / ${formatLatency(f.post.p99)}`,
+        b ? rate(b.throughput) : '—',
+        b ? quartet(b.endToEnd) : '—',
+      ];
+    }),
+  );
+}
+
+/** The highest offered rate the system kept up with: ≥ 95% of it completed per second, every payment completed, p99 under a second. */
+function saturation(system: PhaseFigures[]): string {
+  const open = system.filter((f) => f.offered !== null);
+  const keptUp = (f: PhaseFigures) => f.throughput >= 0.95 * f.offered! && f.completed === f.sent && f.endToEnd.p99 < 1_000;
+  const held = open.filter(keptUp);
+  const broke = open.find((f) => !keptUp(f));
+  const closed = system.at(-1)!;
+  const top = held.at(-1);
+  if (!broke) return `The system kept up with every offered rate (up to ${rate(open.at(-1)!.offered!)}); the closed loop reached ${rate(closed.throughput)}.`;
+  return `Saturation: the system kept up with ${top ? rate(top.offered!) : 'none of the offered rates'} and not with ${rate(broke.offered!)} (${rate(broke.throughput)} completed, p99 ${formatLatency(broke.endToEnd.p99)}); the closed loop, ${knobs.closedConcurrency} fans paying at once, reached ${rate(closed.throughput)} at p50 ${formatLatency(closed.endToEnd.p50)}. Past saturation payments queue up in the saga's subscriptions, and latency grows with the time spent above capacity.`;
+}
+
+async function plot(system: PhaseFigures[], bare: PhaseFigures[] | undefined): Promise<string> {
+  const rows = [
+    ...system.flatMap((f) => (f.offered === null ? [] : (['p50', 'p95', 'p99'] as const).map((p) => ({ rate: f.offered, percentile: p, ms: f.endToEnd[p], server: 'system' })))),
+    ...(bare ?? []).flatMap((f) => (f.offered === null ? [] : (['p50', 'p95', 'p99'] as const).map((p) => ({ rate: f.offered, percentile: p, ms: Math.max(0.1, f.endToEnd[p]), server: 'bare Fastify' })))),
+  ];
+  return renderSvg({
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: { text: 'Payment: request → COMPLETED latency vs offered rate', subtitle: 'open loop; system = the choreographed saga, bare Fastify = completed in the request' },
+    width: 520,
+    height: 320,
+    background: 'white',
+    data: { values: rows },
+    layer: [
+      {
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 'rate', type: 'quantitative', scale: { type: 'log' }, title: 'offered payments/s' },
+          y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'latency (ms, log scale)' },
+          color: { field: 'percentile', type: 'nominal' },
+          strokeDash: { field: 'server', type: 'nominal' },
+          shape: { field: 'server', type: 'nominal' },
+        },
+      },
+      { mark: { type: 'rule', color: 'red', strokeDash: [2, 2] }, encoding: { y: { datum: GOAL_P99_MS } } },
+    ],
+  });
+}
+
+async function main() {
+  const machine = describeMachine();
+  const started = new Date();
+  const dir = mkdtempSync(join(os.tmpdir(), 'bench-saga-'));
+  const profileDir = knobs.profile ? mkdtempSync(join(os.tmpdir(), 'bench-saga-profile-')) : undefined;
+  try {
+    const openCount = knobs.rates.reduce((sum, r) => sum + Math.round((r * knobs.durationMs) / 1000), 0);
+    const total = openCount + knobs.closedMax;
+    log(`[saga] preparing ${formatCount(total)} holds`);
+    const prepStarted = performance.now();
+    const holds = await prepareHolds(dir, total, { price: PRICE, holdTtlMs: HOUR });
+    const prepMs = performance.now() - prepStarted;
+    const phases = plan(holds);
+    const run = await runSystem(dir, holds, phases, profileDir);
+    log('[saga] checking the invariants');
+    const verdict = await checkStore(dir, { receiver: run.receiver, replay: true });
+    const bare = knobs.baseline ? await runBare(holds, phases) : undefined;
+    const svg = await plot(run.figures, bare);
+    writeFileSync(fileURLToPath(new URL('../../bench/results/saga-latency.svg', import.meta.url)), svg);
+
+    const command = [
+      ...Object.entries(env)
+        .filter(([name]) => name.startsWith('SAGA_'))
+        .map(([name, value]) => `${name}=${value}`),
+      'npm run bench:saga',
+    ].join(' ');
+    const systemKnobs = Object.entries(run.knobs)
+      .filter(([name]) => ['QUEUE_MAX_ACTIVE', 'QUEUE_ADMIT_INTERVAL_MS', 'QUEUE_TOKEN_TTL_MS', 'HOLD_TTL_MS', 'DELIVERY_BACKOFF_MS', 'DELIVERY_MAX_BACKOFF_MS'].includes(name))
+      .map(([name, value]) => `\`${name}=${value}\``)
+      .join(', ');
+    const report = [
+      '# Saga throughput and latency benchmark',
+      '',
+      `Generated by \`${command}\` on ${started.toISOString()} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s in all). Do not edit by hand: run it again.`,
+      '',
+      ...machineLines(machine),
+      `- load average (1 min) at the end: ${loadAverage().toFixed(2)}`,
+      '',
+      '## What ran',
+      '',
+      `- **Prepared in advance** (not measured): ${formatCount(holds.length)} fans, each with a queue token, exactly one seat's price in points (${formatCount(PRICE)}) and one seat held, written through the application commands (\`registerConcert\`, \`issueToken\`, \`chargePoints\`, \`holdSeat\`) into a fresh data directory in ${(prepMs / 1000).toFixed(1)} s; the system then admitted every token through its own queue and brought every subscriber to the head in ${(run.readyMs / 1000).toFixed(1)} s before the first phase. So each measured payment is \`POST /payments\` and the saga alone: PaymentRequested → SeatReserved → PointsDebited → PaymentCompleted, with the delivery to the mock data platform, the ranking and the token expiry behind it.`,
+      `- **System**: \`node dist/infra/main.js\` with every role in one process (the seven services, the API, the mock data platform failing 20% of deliveries) on that directory, default durability (\`SQLITE_SYNCHRONOUS=FULL\`), with ${systemKnobs}; everything else at its default${knobs.profile ? '; run under `node --cpu-prof` (a sampling profiler: a few percent of overhead)' : ''}.`,
+      `- **Load**: a separate Node process (bench/load/saga-payments.ts, an undici pool of ${knobs.connections} connections, all opened before each phase's clock starts, so connection setup is not counted). Open loop: \`POST /payments\` at ${knobs.rates.map((r) => `${formatCount(r)}/s`).join(', ')} for ${(knobs.durationMs / 1000).toFixed(0)} s each, every payment sent at its scheduled instant whatever the answers do. Closed loop: ${knobs.closedConcurrency} fans at once, each paying then following its payment with \`GET /payments/:id?waitMs=5000\` to the end before the next fan pays, for ${(knobs.closedMs / 1000).toFixed(0)} s. Between phases the bench waits (up to ${PHASE_DRAIN_MS / 1000} s) for every payment of the phase to end, then (up to ${SETTLE_MS / 1000} s) for the rest of the saga's tail, deliveries, the ranking and every read model, so that each phase starts on a quiet system: ${run.tails.map((t, i) => `${phases[i]!.label} ${settledText(t, SETTLE_MS)}`).join('; ')}.`,
+      '- **Request → COMPLETED** runs from the instant the payment was due to be sent (open loop; the send in the closed loop) to the `created` time of its PaymentCompleted event in the store, read back afterwards: the client\'s clock and the system\'s are the same machine\'s. **Saga in the store** runs from PaymentRequested to PaymentCompleted, both as stored. **Completed/s** counts completed payments from the phase\'s start to its last completion, so a backlog drained after the phase counts against the rate.',
+      '- **Baseline**: the same load process and phases against a bare Fastify server in its own process (bench/support/bare-ticketing.ts) holding the same prepared fans in Maps: same route, schema and signed token check, the payment completed inside the request; its request → COMPLETED is the time to its answer.',
+      '',
+      '## Goals',
+      '',
+      goalTable(run.figures, bare),
+      '',
+      saturation(run.figures),
+      '',
+      '## Every phase',
+      '',
+      'Latencies in ms: p50 / p95 / p99 / max.',
+      '',
+      phaseTable(run.figures, bare),
+      '',
+      'Latency against the offered rate (open-loop phases; the red rule is the 50 ms goal):',
+      '',
+      '![request → COMPLETED latency vs offered rate](saga-latency.svg)',
+      '',
+      profileDir ? profileSection(profileDir) : '',
+      '',
+      verdictSection(
+        verdict,
+        `Checked with \`checkInvariants\` (infra/invariants.ts) on the system's store after a graceful stop (the saga's tail, every subscriber reaching the head included, ${settledText(run.settled, SETTLE_MS)} once the last phase ended), with the mock data platform's records as the receiver; invariant 6 through the CLI's \`replayCheck\`, which took ${((verdict.replayMs ?? 0) / 1000).toFixed(1)} s.`,
+      ),
+      '',
+    ].join('\n');
+    writeFileSync(fileURLToPath(new URL('../../bench/results/saga.md', import.meta.url)), report);
+    console.log(report);
+    log('report written to bench/results/saga.md and bench/results/saga-latency.svg');
+    if (!allHold(verdict)) process.exitCode = 1;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -3,7 +3,7 @@ import { Rejection } from '../../bus/decider.js';
 import type { ApiContext } from '../../infra/http/context.js';
 import { adminGuard } from '../../infra/http/admin.js';
 import { notFound } from '../../infra/http/errors.js';
-import { dateTime, errors, id, idempotencyKeyHeader, points } from '../../infra/http/schemas.js';
+import { dateTime, errors, id, idempotencyKeyHeader, idempotencyKeyOf, points } from '../../infra/http/schemas.js';
 import { concerts, schedules } from '../../projections/index.js';
 import type { ScheduleDoc } from '../../projections/schedules.js';
 import { registerConcert } from './register-concert.js';
@@ -134,6 +134,7 @@ export function concertRoutes(ctx: ApiContext): FastifyPluginAsync {
             })),
           },
           ctx.clock.now(),
+          idempotencyKeyOf(request),
         );
         await ctx.consistency.settled(result.position, [concerts, schedules]);
         return reply.code(201).send({

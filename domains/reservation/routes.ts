@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../../infra/http/context.js';
 import { HttpProblem, notFound } from '../../infra/http/errors.js';
 import { guardedToken, queueTokenGuard } from '../../infra/http/queue-token.js';
-import { dateTime, errors, id, idempotencyKeyHeader, queueTokenHeader } from '../../infra/http/schemas.js';
+import { dateTime, errors, id, idempotencyKeyHeader, idempotencyKeyOf, queueTokenHeader } from '../../infra/http/schemas.js';
 import { reservations, sagaTraces, schedules, seats } from '../../projections/index.js';
 import type { ReservationDoc } from '../../projections/reservations.js';
 import { holdSeat } from './hold-seat.js';
@@ -68,7 +68,13 @@ export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
         if (now.getTime() >= Date.parse(schedule.startsAt)) {
           throw new HttpProblem(409, 'BOOKING_CLOSED', `schedule ${scheduleId} started at ${schedule.startsAt}`);
         }
-        const hold = await holdSeat(ctx.store, { scheduleId, seatNo, userId: token.userId, price: schedule.price }, now, ctx.config.holdTtlMs);
+        const hold = await holdSeat(
+          ctx.store,
+          { scheduleId, seatNo, userId: token.userId, price: schedule.price },
+          now,
+          ctx.config.holdTtlMs,
+          idempotencyKeyOf(request),
+        );
         // The client's next steps read these: the hold (to pay), the seat map, the schedule's free seats.
         await ctx.consistency.settled(hold.position, [reservations, seats, schedules, sagaTraces]);
         return reply.code(201).send({

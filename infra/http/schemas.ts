@@ -54,3 +54,9 @@ export const queueTokenHeader = {
   type: 'string',
   description: 'The token from POST /queue/tokens; it must be ACTIVE',
 } as const;
+
+/** The request's Idempotency-Key, once the header schema has checked it is one string. */
+export const idempotencyKeyOf = (request: { headers: Record<string, string | string[] | undefined> }): string | undefined => {
+  const key = request.headers['idempotency-key'];
+  return typeof key === 'string' ? key : undefined;
+};

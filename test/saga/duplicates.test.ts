@@ -45,3 +45,21 @@ t.test('every event delivered twice (checkpoints forgotten): no new effects', as
   t.equal((await system.received()).length, received, 'the receiver saw no new effect');
   await assertInvariants(t, system);
 });
+
+t.test('a hold or a concert retried with its idempotency key after the answer was lost: the same one back', async (t) => {
+  const system = await startTestSystem(t);
+  const schedule = await system.openSchedule(2, 100);
+  const request = { scheduleId: schedule.scheduleId, seatNo: 1, userId: 'ana', price: 100 };
+  const first = await holdSeat(system.store, request, system.clock.now(), system.config.holdTtlMs, 'key-h');
+  const retry = await holdSeat(system.store, request, system.clock.now(), system.config.holdTtlMs, 'key-h');
+  t.equal(retry.reservationId, first.reservationId, 'the retry gets its own hold, not a 409');
+  t.same(await system.streamTypes(`seat-${schedule.scheduleId}_1`), ['SeatHeld'], 'held once');
+
+  const { registerConcert } = await import('../../domains/concert/register-concert.js');
+  const input = { title: 'Retried', schedules: [{ startsAt: '2030-06-01T19:00:00.000Z', seatCount: 5, price: 10 }] };
+  const a = await registerConcert(system.store, input, system.clock.now(), 'key-c');
+  const b = await registerConcert(system.store, input, system.clock.now(), 'key-c');
+  t.equal(b.concertId, a.concertId, 'the same concert');
+  t.same(b.schedules.map((s) => s.scheduleId), a.schedules.map((s) => s.scheduleId), 'with the same schedules');
+  t.same(await system.streamTypes(`concert-${a.concertId}`), ['ConcertRegistered', 'ScheduleOpened'], 'registered once');
+});

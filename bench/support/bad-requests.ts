@@ -103,7 +103,6 @@ const notInteger = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
 );
 
-const hugeString = fc.integer({ min: 2_000, max: 200_000 }).map((n) => 'x'.repeat(n));
 
 /** Not a userId: empty, too long, or a character outside A–Z a–z 0–9 . _ @ -. */
 const badUserId = fc.oneof(
@@ -246,7 +245,7 @@ function wrongBodies(): fc.Arbitrary<{ what: string; body: string; headers: Reco
 
 const oversize = () => fc.integer({ min: ONE_MIB + 1, max: 3 * ONE_MIB });
 
-function queueTokens(f: Fixtures): fc.Arbitrary<BadRequest> {
+function queueTokens(_fixtures: Fixtures): fc.Arbitrary<BadRequest> {
   const route = 'POST /queue/tokens';
   const post = (kind: BadInputKind, what: string, body: string, headers: Record<string, string> = JSON_TYPE) =>
     request(route, kind, what, { method: 'POST', path: '/queue/tokens', headers, body });

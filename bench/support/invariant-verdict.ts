@@ -3,7 +3,7 @@ import { checkInvariants, type InvariantResult } from '../../infra/invariants.js
 import type { Stores } from '../../infra/stores.js';
 import { replayCheck } from '../../infra/cli/replay-check.js';
 import { definitions } from '../../infra/cli/services.js';
-import { markdownTable } from './table.js';
+import { verdictSection as reportSection } from './verdict.js';
 
 /**
  * The six invariants over the whole store, as `concertctl check --replay`
@@ -40,23 +40,8 @@ export async function invariantVerdict(
 }
 
 export function verdictSection(verdict: Verdict, receiverNote: string): string {
-  const rows = verdict.results.map((r) => [
-    String(r.id),
-    r.name,
-    r.ok ? 'PASS' : 'FAIL',
-    Object.entries(r.counts)
-      .map(([name, n]) => `${name}=${n}`)
-      .join(' '),
-  ]);
-  const violations = verdict.results.flatMap((r) => r.violations.map((v) => `- invariant ${r.id}: ${v}`));
-  return [
-    '## Invariants',
-    '',
+  return reportSection(
+    { results: verdict.results, replayMs: null },
     `\`checkInvariants\` with the reaction replay and projection rebuild of \`concertctl check --replay\` (invariant 6), ${receiverNote}, after the processes stopped (${(verdict.ms / 1000).toFixed(1)} s):`,
-    '',
-    markdownTable(['#', 'invariant', 'verdict', 'counts'], rows),
-    '',
-    ...(violations.length > 0 ? ['Violations:', '', ...violations, ''] : []),
-    verdict.ok ? `**Verdict: all ${verdict.results.length} invariants hold.**` : `**Verdict: ${verdict.results.filter((r) => !r.ok).length} of ${verdict.results.length} invariants FAIL.**`,
-  ].join('\n');
+  );
 }

@@ -57,8 +57,19 @@ export function etaMs(
   const times = recentAdmissions.map(toMs).filter((time) => Number.isFinite(time) && time <= end && time > end - windowMs);
   if (times.length === 0) return null;
   const oldest = Math.min(...times);
-  const admitted = times.filter((time) => time > oldest).length;
-  const elapsed = end - oldest;
-  if (admitted === 0 || elapsed <= 0) return null;
-  return Math.ceil((positionInLine * elapsed) / admitted);
+  return etaFromRate(positionInLine, { oldest, admittedSince: times.filter((time) => time > oldest).length }, now);
+}
+
+/** The admissions of the window in summary: the oldest one, and how many came after it. */
+export interface AdmissionRate {
+  oldest: Timestamp;
+  admittedSince: number;
+}
+
+/** The same estimate from a summary, which a read model can give with two indexed look-ups instead of every admission. */
+export function etaFromRate(positionInLine: number, rate: AdmissionRate, now: Timestamp): number | null {
+  if (positionInLine < 1) return 0;
+  const elapsed = toMs(now) - toMs(rate.oldest);
+  if (rate.admittedSince === 0 || elapsed <= 0) return null;
+  return Math.ceil((positionInLine * elapsed) / rate.admittedSince);
 }

@@ -3,7 +3,7 @@ import type { ApiContext } from '../../infra/http/context.js';
 import { queueTokens } from '../../projections/index.js';
 import { readQueueToken, tokenState, type QueueTokenState } from '../../infra/http/queue-token.js';
 import { dateTime, errors, idempotencyKeyHeader, nullable, queueTokenHeader, userId } from '../../infra/http/schemas.js';
-import { etaMs } from './admission.js';
+import { etaFromRate } from './admission.js';
 import { issueToken } from './issue-token.js';
 import { sign } from './token.js';
 
@@ -36,8 +36,10 @@ async function estimate(ctx: ApiContext, token: QueueTokenState, position: numbe
   if (token.status === 'EXPIRED') return null;
   if (position === 0) return 0;
   const since = new Date(now.getTime() - RATE_WINDOW_MS).toISOString();
-  const recent = await ctx.views.queueTokens.find({ where: { activatedAt: { gte: since } }, sort: [['activatedAt', 'desc']], limit: 1_000 });
-  return etaMs(position, recent.flatMap((t) => (t.activatedAt ? [t.activatedAt] : [])), now, RATE_WINDOW_MS);
+  const [oldest] = await ctx.views.queueTokens.find({ where: { activatedAt: { gt: since, lte: now.toISOString() } }, sort: [['activatedAt', 'asc']], limit: 1 });
+  if (!oldest?.activatedAt) return null;
+  const admittedSince = await ctx.views.queueTokens.count({ activatedAt: { gt: oldest.activatedAt, lte: now.toISOString() } });
+  return etaFromRate(position, { oldest: oldest.activatedAt, admittedSince }, now);
 }
 
 const expiry = (token: QueueTokenState) => (token.expiresAt !== null && token.status !== 'WAITING' ? { expiresAt: token.expiresAt } : {});

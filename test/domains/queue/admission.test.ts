@@ -1,5 +1,5 @@
 import t from 'tap';
-import { admit, etaMs, type WaitingToken } from '../../../domains/queue/admission.js';
+import { admit, etaFromRate, etaMs, type WaitingToken } from '../../../domains/queue/admission.js';
 
 const waiting = (tokenId: string, position: bigint | number, issuedAt = '2030-01-01T10:00:00.000Z'): WaitingToken => ({
   tokenId,
@@ -65,4 +65,14 @@ t.test('etaMs', async (t) => {
   const iso = steady.map((ms) => new Date(ms).toISOString());
   t.equal(etaMs(9, iso, new Date(now)), 10_000, 'ISO strings and Dates read the same as epoch ms');
   t.equal(etaMs(9, steady, now, 5_000), etaMs(9, steady.slice(6), now), 'the window bounds what counts');
+});
+
+t.test('etaFromRate gives what etaMs gives for the same admissions, from a summary', async (t) => {
+  const now = '2030-01-01T00:01:00.000Z';
+  const times = ['2030-01-01T00:00:10.000Z', '2030-01-01T00:00:20.000Z', '2030-01-01T00:00:30.000Z', '2030-01-01T00:00:40.000Z'];
+  const fromList = etaMs(5, times, now, 60_000);
+  t.equal(etaFromRate(5, { oldest: times[0]!, admittedSince: 3 }, now), fromList, 'the same estimate');
+  t.equal(fromList, Math.ceil((5 * 50_000) / 3), '5 places at 3 admissions per 50 s');
+  t.equal(etaFromRate(5, { oldest: times[0]!, admittedSince: 0 }, now), null, 'one batch gives no rate');
+  t.equal(etaFromRate(0, { oldest: times[0]!, admittedSince: 3 }, now), 0, 'not in line: no wait');
 });

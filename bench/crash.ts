@@ -19,17 +19,13 @@
  *   CRASH_PROBES              [40]     lost-answer probes after the load (a POST, the API killed while it runs,
  *                                      the same POST retried with its Idempotency-Key), shared among four routes
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '../infra/config.js';
 import { ROLES, type Role } from '../infra/runner.js';
-import { openStores } from '../infra/stores.js';
 import type { LoadAck, LoadPlan, LoadSummary } from './faults/payment-load.js';
 import { registerSeats, type SeatPlan } from './support/catalogue-fixture.js';
-import { freePort } from './support/free-port.js';
+import { benchSystem } from './support/bench-system.js';
 import { invariantVerdict, verdictSection } from './support/invariant-verdict.js';
 import { integer } from './support/knobs.js';
 import { acknowledged, startLoad } from './support/load-process.js';
@@ -101,29 +97,23 @@ interface Phase {
 async function main(): Promise<void> {
   const machine = describeMachine();
   const started = new Date();
-  const dir = mkdtempSync(join(os.tmpdir(), 'bench-crash-'));
   const receiver = await startReceiver({ failureRate: knobs.receiverFailureRate });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const systemEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    ADMIN_TOKEN,
-    QUEUE_SECRET: 'crash-bench-queue-secret',
-    QUEUE_ADMIT_INTERVAL_MS: '200',
+  const system = await benchSystem(
+    'crash',
+    {
+      ADMIN_TOKEN,
+      QUEUE_ADMIT_INTERVAL_MS: '200',
     QUEUE_MAX_ACTIVE: '10000',
     PAYMENT_DEADLINE_MS: String(knobs.deadlineMs),
     DATA_PLATFORM_URL: receiver.url,
     DELIVERY_BACKOFF_MS: '200',
     DELIVERY_MAX_BACKOFF_MS: '2000',
-  };
+    },
+    { readyTimeoutMs: 60_000 },
+  );
+  const { dir, base, processes, config, stores } = system;
   // Services log at info only to say "service started" (how readiness is seen); the API logs every request at info.
   const roleEnv = (role: Role): NodeJS.ProcessEnv => ({ LOG_LEVEL: role === 'api' ? 'warn' : 'info' });
-  const processes = new RoleProcesses({ env: systemEnv, readyTimeoutMs: 60_000 });
-  const config = loadConfig(systemEnv as Record<string, string | undefined>);
-  const stores = await openStores(config);
   const tally = new SagaTally();
   const kills: Kill[] = [];
   const phases: Phase[] = [];
@@ -255,11 +245,8 @@ async function main(): Promise<void> {
 
     writeReport({ started, machine, phases, kills, foundDown, tally, processes, verdictText, probes, records: records.length, requests: records.reduce((n, r) => n + r.attempts, 0) });
   } finally {
-    await processes.stopAll(5_000);
+    await system.close();
     await receiver.stop();
-    await stores.events.close();
-    await stores.reads.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

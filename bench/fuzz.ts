@@ -13,19 +13,16 @@
  *   FUZZ_REQUESTS [20000]     bad requests, shared equally among the routes
  *   FUZZ_SEED     [20261125]  fast-check's seed; the same seed sends the same requests
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import os from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { Pool } from 'undici';
-import { loadConfig } from '../infra/config.js';
 import { ROLES } from '../infra/runner.js';
-import { openStores } from '../infra/stores.js';
 import { badRequestsByRoute, describeRequest, oversizedBody, type BadInputKind, type BadRequest, type Fixtures } from './support/bad-requests.js';
 import { freePort } from './support/free-port.js';
+import { benchSystem } from './support/bench-system.js';
 import { invariantVerdict, verdictSection } from './support/invariant-verdict.js';
 import { integer } from './support/knobs.js';
 import { describeMachine, loadAverage, machineLines } from './support/machine.js';
@@ -271,14 +268,8 @@ interface Shrunk {
 async function main(): Promise<void> {
   const machine = describeMachine();
   const started = new Date();
-  const dir = mkdtempSync(join(os.tmpdir(), 'bench-fuzz-'));
-  const [port, mockPort] = [await freePort(), await freePort()];
-  const base = `http://127.0.0.1:${port}`;
-  const systemEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
+  const mockPort = await freePort();
+  const system = await benchSystem('fuzz', {
     ADMIN_TOKEN,
     QUEUE_SECRET,
     QUEUE_ADMIT_INTERVAL_MS: '100',
@@ -288,11 +279,10 @@ async function main(): Promise<void> {
     MOCK_DATA_PLATFORM_PORT: String(mockPort),
     MOCK_DATA_PLATFORM_FAILURE_RATE: '0',
     LOG_LEVEL: 'warn',
-  };
-  delete systemEnv.DATA_PLATFORM_URL;
-  const processes = new RoleProcesses({ env: systemEnv });
-  const config = loadConfig(systemEnv as Record<string, string | undefined>);
-  const stores = await openStores(config);
+    // The mock data platform inside the system, not one this shell may name.
+    DATA_PLATFORM_URL: undefined,
+  });
+  const { dir, base, port, processes, config, stores } = system;
   const pool = new Pool(base, { connections: 1, headersTimeout: ANSWER_TIMEOUT_MS, bodyTimeout: ANSWER_TIMEOUT_MS });
   let head = await stores.events.headPosition();
 
@@ -445,10 +435,7 @@ async function main(): Promise<void> {
     });
   } finally {
     await pool.destroy();
-    await processes.stopAll(5_000);
-    await stores.events.close();
-    await stores.reads.close();
-    rmSync(dir, { recursive: true, force: true });
+    await system.close();
   }
 }
 

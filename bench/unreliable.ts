@@ -20,18 +20,15 @@
  *   DELIVERY_TIMEOUT_MS      [1000]  (shortened from 5000); a hang lasts this + 500 ms
  *   UNRELIABLE_SETTLE_TIMEOUT_MS [180000] how long the deliveries may take before the run says they did not end
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { backoffMs } from '../domains/dataplatform/backoff.js';
-import { loadConfig, fraction } from '../infra/config.js';
+import { fraction } from '../infra/config.js';
 import { ROLES } from '../infra/runner.js';
-import { openStores } from '../infra/stores.js';
 import type { Arrival } from './faults/receiver.js';
 import type { LoadAck, LoadSummary } from './faults/payment-load.js';
 import { registerSeats } from './support/catalogue-fixture.js';
-import { freePort } from './support/free-port.js';
+import { benchSystem } from './support/bench-system.js';
 import { invariantVerdict, verdictSection } from './support/invariant-verdict.js';
 import { integer } from './support/knobs.js';
 import { acknowledged, startLoad } from './support/load-process.js';
@@ -75,17 +72,9 @@ interface Phase {
 async function main(): Promise<void> {
   const machine = describeMachine();
   const started = new Date();
-  const dir = mkdtempSync(join(os.tmpdir(), 'bench-unreliable-'));
   const receiver = await startReceiver({ failureRate: 0, hangRate: 0, hangMs: HANG_MS });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const systemEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
+  const system = await benchSystem('unreliable', {
     ADMIN_TOKEN,
-    QUEUE_SECRET: 'unreliable-bench-queue-secret',
     QUEUE_ADMIT_INTERVAL_MS: '200',
     QUEUE_MAX_ACTIVE: '10000',
     TIMER_POLL_MS: String(TIMER_POLL_MS),
@@ -95,10 +84,8 @@ async function main(): Promise<void> {
     DELIVERY_MAX_ATTEMPTS: String(knobs.maxAttempts),
     DELIVERY_TIMEOUT_MS: String(knobs.timeoutMs),
     LOG_LEVEL: 'warn',
-  };
-  const processes = new RoleProcesses({ env: systemEnv });
-  const config = loadConfig(systemEnv as Record<string, string | undefined>);
-  const stores = await openStores(config);
+  });
+  const { dir, base, processes, config, stores } = system;
   const tally = new SagaTally();
   const phases: Phase[] = [];
 
@@ -168,11 +155,8 @@ async function main(): Promise<void> {
       verdictOk: verdict.ok,
     });
   } finally {
-    await processes.stopAll(5_000);
+    await system.close();
     await receiver.stop();
-    await stores.events.close();
-    await stores.reads.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

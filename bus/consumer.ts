@@ -1,4 +1,3 @@
-import { Subscription } from 'rxjs';
 import type { EventFilter, EventStore, Position, RecordedEvent, SubscriptionMessage } from '../infra/eventstore/port.js';
 
 export interface CheckpointStore {
@@ -13,16 +12,17 @@ export interface ConsumerOptions {
   filter: EventFilter;
   checkpoints: CheckpointStore;
   /**
-   * Handles, in order, the events that arrived while the previous batch was
-   * being handled, then returns; the consumer then moves the checkpoint to the
-   * end of the batch. It must not throw for one bad event (park it instead):
-   * a throw stops nothing but is retried, batch and all, after a pause.
-   * Returns true when it committed the checkpoint itself, with its own writes.
+   * Handles, in order, one batch of events, then returns; the consumer then
+   * moves the checkpoint to the end of the batch. It must not throw for one
+   * bad event (park it instead): a throw is retried, batch and all, after a
+   * pause. Returns true when it committed the checkpoint itself, with its own
+   * writes.
    */
   handleBatch(events: RecordedEvent[], upTo: Position): Promise<boolean>;
+  /** The most messages read and handled at once (CONSUMER_MAX_BATCH). */
   maxBatch?: number;
   onError?: (error: unknown) => void;
-  /** Pause before re-subscribing after a failure. */
+  /** Pause before following again after a failure. */
   retryDelayMs?: number;
   /**
    * A batch of only filtered-out positions moves the checkpoint lazily, at most
@@ -38,86 +38,78 @@ export interface ConsumerStatus {
   running: boolean;
 }
 
+interface Waiter {
+  position: Position;
+  resolve: (reached: boolean) => void;
+  timer?: NodeJS.Timeout;
+}
+
 /**
  * A checkpointed, catch-up-then-live reader of $all that hands its handler
  * batches in global order. Delivery is at least once: a crash between a
  * handler's effects and the checkpoint replays the batch, so handlers are
  * idempotent.
+ *
+ * It pulls: one loop reads a batch, handles it, and only then reads the next,
+ * so a slow handler slows its own reads and nothing piles up in memory. One
+ * loop is the only reader, whatever fails and in whatever order: a failure
+ * ends the loop's current read, and the same loop follows again from the last
+ * handled position after a pause.
  */
 export class Consumer {
-  private subscription: Subscription | undefined;
-  private queue: SubscriptionMessage[] = [];
-  private draining: Promise<void> | undefined;
-  private drainActive = false;
+  private loop: Promise<void> | undefined;
+  private halt: AbortController | undefined;
   private position: Position | null = null;
-  private stopped = true;
-  private readonly waiters: Array<{ position: Position; resolve: () => void }> = [];
-  private retryTimer: NodeJS.Timeout | undefined;
   private saved: Position | null = null;
   private lazySave: NodeJS.Timeout | undefined;
+  private readonly waiters = new Set<Waiter>();
+  private follows = 0;
 
   constructor(private readonly options: ConsumerOptions) {}
 
   async start(): Promise<void> {
-    this.stopped = false;
+    if (this.loop) return;
     this.position = await this.options.checkpoints.read();
     this.saved = this.position;
-    this.subscribe();
+    this.halt = new AbortController();
+    this.loop = this.run(this.halt.signal);
   }
 
-  private subscribe(): void {
-    if (this.stopped) return;
-    const from = this.position === null ? 'start' : { after: this.position };
-    this.subscription = this.options.store.subscribe({ from, filter: this.options.filter }).subscribe({
-      next: (message) => {
-        this.queue.push(message);
-        // A flag, not `draining ??=`: a drain with nothing to await finishes
-        // before its promise could be stored, and would never be cleared.
-        if (!this.drainActive) {
-          this.drainActive = true;
-          this.draining = this.drain();
+  private async run(halt: AbortSignal): Promise<void> {
+    while (!halt.aborted) {
+      try {
+        this.follows += 1;
+        const from = this.position === null ? 'start' : { after: this.position };
+        const batches = this.options.store.follow({ from, filter: this.options.filter, maxBatch: this.options.maxBatch, signal: halt });
+        for await (const batch of batches) {
+          if (halt.aborted) break;
+          await this.handle(batch);
         }
-      },
-      error: (error: unknown) => this.fail(error),
-    });
-  }
-
-  /** After a failure: report it, drop what was queued, and read again from the last handled position. */
-  private fail(error: unknown): void {
-    this.options.onError?.(error);
-    this.subscription?.unsubscribe();
-    this.subscription = undefined;
-    this.queue = [];
-    if (this.stopped) return;
-    this.retryTimer = setTimeout(() => this.subscribe(), this.options.retryDelayMs ?? 1_000);
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0 && !this.stopped) {
-        const batch = this.queue.splice(0, this.options.maxBatch ?? 500);
-        const events = batch.flatMap((m) => (m.kind === 'event' ? [m.event] : []));
-        const last = batch.at(-1)!;
-        const upTo = last.kind === 'event' ? last.event.position : last.position;
-        if (this.position !== null && upTo <= this.position) continue;
-        try {
-          if (events.length > 0) {
-            const committed = await this.options.handleBatch(events, upTo);
-            if (!committed) await this.options.checkpoints.write(upTo);
-            this.saved = upTo;
-          } else {
-            this.lazySave ??= setTimeout(() => void this.saveCheckpoint(), this.options.idleCheckpointMs ?? 1_000);
-          }
-        } catch (error) {
-          this.fail(error);
-          return;
-        }
-        this.position = upTo;
-        this.release();
+      } catch (error) {
+        if (halt.aborted) break;
+        this.options.onError?.(error);
+        await pause(this.options.retryDelayMs ?? 1_000, halt);
+      } finally {
+        this.follows -= 1;
       }
-    } finally {
-      this.drainActive = false;
     }
+  }
+
+  private async handle(batch: readonly SubscriptionMessage[]): Promise<void> {
+    const last = batch.at(-1);
+    if (!last) return;
+    const upTo = last.kind === 'event' ? last.event.position : last.position;
+    if (this.position !== null && upTo <= this.position) return;
+    const events = batch.flatMap((m) => (m.kind === 'event' && (this.position === null || m.event.position > this.position) ? [m.event] : []));
+    if (events.length > 0) {
+      const committed = await this.options.handleBatch(events, upTo);
+      if (!committed) await this.options.checkpoints.write(upTo);
+      this.saved = upTo;
+    } else {
+      this.lazySave ??= setTimeout(() => void this.saveCheckpoint(), this.options.idleCheckpointMs ?? 1_000);
+    }
+    this.position = upTo;
+    this.release();
   }
 
   private async saveCheckpoint(): Promise<void> {
@@ -134,34 +126,64 @@ export class Consumer {
   }
 
   private release(): void {
-    for (let i = this.waiters.length - 1; i >= 0; i--) {
-      const waiter = this.waiters[i]!;
-      if (this.position !== null && this.position >= waiter.position) {
-        this.waiters.splice(i, 1);
-        waiter.resolve();
-      }
+    for (const waiter of this.waiters) {
+      if (this.position !== null && this.position >= waiter.position) this.settle(waiter, true);
     }
   }
 
-  /** Resolves once everything up to `position` has been handled (read-your-writes, tests). */
-  reached(position: Position): Promise<void> {
-    if (this.position !== null && this.position >= position) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ position, resolve }));
+  private settle(waiter: Waiter, reached: boolean): void {
+    clearTimeout(waiter.timer);
+    this.waiters.delete(waiter);
+    waiter.resolve(reached);
+  }
+
+  /**
+   * Resolves true once everything up to `position` has been handled
+   * (read-your-writes, tests), or false when `timeoutMs` passes first; a
+   * waiter that times out is forgotten at once.
+   */
+  reached(position: Position, timeoutMs?: number): Promise<boolean> {
+    if (this.position !== null && this.position >= position) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter: Waiter = { position, resolve };
+      if (timeoutMs !== undefined) waiter.timer = setTimeout(() => this.settle(waiter, false), timeoutMs);
+      this.waiters.add(waiter);
+    });
   }
 
   status(): ConsumerStatus {
-    return { name: this.options.name, position: this.position, running: !this.stopped };
+    return { name: this.options.name, position: this.position, running: this.loop !== undefined };
+  }
+
+  /** How many reads of the store are open right now: one while running, none once stopped. */
+  get liveReads(): number {
+    return this.follows;
+  }
+
+  /** How many read-your-writes waiters are pending. */
+  get pendingWaiters(): number {
+    return this.waiters.size;
   }
 
   /** Stops reading, lets the batch in hand finish and its checkpoint land. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
-    this.subscription?.unsubscribe();
-    this.subscription = undefined;
-    this.queue = [];
-    await this.draining;
+    this.halt?.abort();
+    await this.loop;
+    this.loop = undefined;
     clearTimeout(this.lazySave);
     await this.saveCheckpoint();
   }
+}
+
+/** Waits `ms`, or less if `halt` aborts first. */
+function pause(ms: number, halt: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      halt.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    halt.addEventListener('abort', done, { once: true });
+  });
 }

@@ -1,7 +1,5 @@
 import type { EventStore, Position, RecordedEvent } from '../infra/eventstore/port.js';
-import type { CollectionSpec, Doc, DocChange, ReadStore } from '../infra/readstore/port.js';
-import { silentLog, type Log } from '../infra/log.js';
-import { Consumer } from './consumer.js';
+import type { CollectionSpec, Doc, DocChange, ReadStore, Stamped } from '../infra/readstore/port.js';
 
 /**
  * A read model: one collection kept by a pure function from an event and the
@@ -21,43 +19,42 @@ export interface Projection<D extends Doc = Doc> {
 export type AnyProjection = Projection<Doc>;
 
 /**
- * Applies a batch of events to a projection: documents are read once, evolved
- * in memory, and written with the checkpoint in one commit.
+ * What a batch of events changes in a projection's documents, given the
+ * stored documents they touch. An event at or before a document's stamp has
+ * been applied to it already and is skipped: that is what makes a replay
+ * harmless per document, whatever the batch boundaries.
  */
-export async function applyBatch(reads: ReadStore, projection: AnyProjection, events: readonly RecordedEvent[], upTo: Position): Promise<void> {
-  const p = projection;
-  const collection = await reads.collection(p.collection);
-  const current = new Map<string, Doc | null>();
+export function project(projection: AnyProjection, events: readonly RecordedEvent[], stored: ReadonlyMap<string, Stamped>): DocChange[] {
+  const working = new Map<string, { doc: Doc | null; position: Position; existed: boolean }>();
   for (const event of events) {
-    if (!p.eventTypes.includes(event.type)) continue;
-    for (const id of p.ids(event)) {
-      if (!current.has(id)) current.set(id, await collection.get(id));
-      current.set(id, p.evolve(current.get(id) ?? null, event, id));
+    if (!projection.eventTypes.includes(event.type)) continue;
+    for (const id of projection.ids(event)) {
+      let current = working.get(id);
+      if (!current) {
+        const found = stored.get(id);
+        current = { doc: found?.doc ?? null, position: found?.position ?? -1n, existed: found?.doc != null };
+      }
+      if (event.position <= current.position) continue;
+      const doc = projection.evolve(current.doc, event, id);
+      working.set(id, { doc, position: event.position, existed: current.existed || current.doc !== null });
     }
   }
-  const changes: DocChange[] = [...current].map(([id, doc]) =>
-    doc ? { collection: p.collection.name, op: 'upsert', doc } : { collection: p.collection.name, op: 'delete', id },
-  );
-  await reads.commit(p.name, upTo, changes);
+  const collection = projection.collection.name;
+  return [...working].flatMap(([id, { doc, position, existed }]): DocChange[] => {
+    if (doc) return [{ collection, op: 'upsert', doc, position }];
+    // Deleting what never existed would only leave a tombstone behind.
+    return existed ? [{ collection, op: 'delete', id, position }] : [];
+  });
 }
 
-export function projectionRunner(options: { store: EventStore; reads: ReadStore; projection: AnyProjection; log?: Log }): Consumer {
-  const { store, reads, projection } = options;
-  const log = options.log ?? silentLog;
-  return new Consumer({
-    name: projection.name,
-    store,
-    filter: { eventTypes: projection.eventTypes },
-    checkpoints: {
-      read: () => reads.checkpoint(projection.name),
-      write: (position) => reads.commit(projection.name, position, []),
-    },
-    handleBatch: async (events, upTo) => {
-      await applyBatch(reads, projection, events, upTo);
-      return true;
-    },
-    onError: (error) => log.error({ projection: projection.name, err: error }, 'projection failed; resubscribing'),
-  });
+/** Reads the stamped documents a batch touches, in one look-up, and returns the batch's changes. */
+export async function changesOf(reads: ReadStore, projection: AnyProjection, events: readonly RecordedEvent[]): Promise<DocChange[]> {
+  const relevant = events.filter((event) => projection.eventTypes.includes(event.type));
+  if (relevant.length === 0) return [];
+  const ids = relevant.flatMap((event) => projection.ids(event));
+  await reads.collection(projection.collection);
+  const stored = await reads.stamped(projection.collection.name, ids);
+  return project(projection, relevant, stored);
 }
 
 export interface RebuildProgress {
@@ -87,11 +84,12 @@ export async function rebuild(
     if (inRange.length > 0) {
       after = inRange.at(-1)!.position;
       count += inRange.length;
-      await applyBatch(reads, projection, inRange, after);
+      const changes = await changesOf(reads, projection, inRange);
+      await reads.commit([{ projection: projection.name, position: after, changes }]);
       onProgress?.({ events: count, position: after, head });
     }
     if (page.length < pageSize || inRange.length < page.length) break;
   }
-  await reads.commit(projection.name, head, []);
+  await reads.commit([{ projection: projection.name, position: head, changes: [] }]);
   return { events: count, head };
 }

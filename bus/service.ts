@@ -3,7 +3,8 @@ import type { ReadStore } from '../infra/readstore/port.js';
 import type { Clock } from '../infra/clock.js';
 import { silentLog, type Log } from '../infra/log.js';
 import type { Consumer, ConsumerStatus } from './consumer.js';
-import { projectionRunner, type AnyProjection } from './projection.js';
+import type { AnyProjection } from './projection.js';
+import { Projector } from './projector.js';
 import type { ServiceReaction, ServiceTimer } from './reaction.js';
 import { reactionRunner, type RetryPolicy } from './reactions.js';
 import { Scheduler, timerProjection } from './timers.js';
@@ -35,15 +36,22 @@ export interface ServiceRuntime {
   timerPollMs?: number;
   /** Tests drive timers and tickers by hand instead (runDue / tick). */
   manualTime?: boolean;
+  /**
+   * The process's projector, shared with the other services and the API, which
+   * its owner starts and stops; without one the service runs its own.
+   */
+  projector?: Projector;
 }
 
 /** A running service: its reaction subscription, its timer read model and scheduler, its tickers. */
 export class RunningService {
   readonly reactions: Consumer | undefined;
-  readonly timerModel: Consumer | undefined;
   readonly scheduler: Scheduler | undefined;
-  /** The service's own read models, by projection name. */
-  readonly models = new Map<string, Consumer>();
+  /** Runs the timer model and the service's own read models (the queue's line), with the process's other models when shared. */
+  readonly projector: Projector;
+  /** Whether this service owns its projector (starts and stops it). */
+  private readonly ownsProjector: boolean;
+  private readonly projections: AnyProjection[] = [];
   private tickers: NodeJS.Timeout[] = [];
   private readonly log: Log;
 
@@ -58,20 +66,17 @@ export class RunningService {
       this.reactions = reactionRunner({ service: definition.name, store, reactions: definition.reactions, clock, log, retry: runtime.retry });
     }
     if (definition.timers.length > 0) {
-      this.timerModel = projectionRunner({ store, reads, projection: timerProjection(definition.name, definition.timers), log });
+      this.projections.push(timerProjection(definition.name, definition.timers));
       this.scheduler = new Scheduler({ service: definition.name, store, reads, rules: definition.timers, clock, log, pollMs: runtime.timerPollMs });
     }
-    for (const projection of definition.projections ?? []) {
-      this.models.set(projection.name, projectionRunner({ store, reads, projection, log }));
-    }
-  }
-
-  private consumers(): Consumer[] {
-    return [this.reactions, this.timerModel, ...this.models.values()].flatMap((c) => (c ? [c] : []));
+    this.projections.push(...(definition.projections ?? []));
+    this.ownsProjector = runtime.projector === undefined;
+    this.projector = (runtime.projector ?? new Projector({ store, reads, log })).add(this.projections);
   }
 
   async start(): Promise<void> {
-    for (const consumer of this.consumers()) await consumer.start();
+    await this.reactions?.start();
+    if (this.ownsProjector) await this.projector.start();
     if (this.runtime.manualTime) return;
     this.scheduler?.start();
     for (const ticker of this.definition.tickers ?? []) {
@@ -97,19 +102,21 @@ export class RunningService {
     for (const ticker of this.definition.tickers ?? []) await ticker.tick(this.runtime.clock.now());
   }
 
-  /** Resolves once reactions and timers have seen everything up to `position`. */
+  /** Resolves once reactions and the service's models have seen everything up to `position`. */
   async reached(position: Position): Promise<void> {
-    await Promise.all(this.consumers().map((c) => c.reached(position)));
+    await Promise.all([this.reactions?.reached(position), this.projections.length > 0 ? this.projector.reached(position) : undefined]);
   }
 
   status(): ConsumerStatus[] {
-    return this.consumers().map((c) => c.status());
+    const mine = new Set(this.projections.map((p) => p.name));
+    return [...(this.reactions ? [this.reactions.status()] : []), ...this.projector.status().filter((s) => mine.has(s.name))];
   }
 
   async stop(): Promise<void> {
     for (const timer of this.tickers) clearInterval(timer);
     this.tickers = [];
     await this.scheduler?.stop();
-    for (const consumer of this.consumers()) await consumer.stop();
+    await this.reactions?.stop();
+    if (this.ownsProjector) await this.projector.stop();
   }
 }

@@ -11,6 +11,8 @@ export interface Config {
   sqliteSynchronous: SqliteSynchronous;
   sqliteReadSynchronous: SqliteSynchronous;
   eventStorePollMs: number;
+  eventStoreTailWindow: number;
+  consumerMaxBatch: number;
   eventStoreUrl: string | undefined;
   mongodbUrl: string | undefined;
   mongodbDatabase: string;
@@ -78,6 +80,8 @@ export function loadConfig(env: Env = process.env): Config {
     // commits (documents with their checkpoint), which are then replayed.
     sqliteReadSynchronous: oneOf<SqliteSynchronous>(env, 'SQLITE_READ_SYNCHRONOUS', ['OFF', 'NORMAL', 'FULL', 'EXTRA'], 'NORMAL'),
     eventStorePollMs: integer(env, 'EVENTSTORE_POLL_MS', 20, 1),
+    eventStoreTailWindow: integer(env, 'EVENTSTORE_TAIL_WINDOW', 10_000, 1),
+    consumerMaxBatch: integer(env, 'CONSUMER_MAX_BATCH', 500, 1),
     eventStoreUrl: optional(env, 'EVENTSTORE_URL'),
     mongodbUrl: optional(env, 'MONGODB_URL'),
     mongodbDatabase: env.MONGODB_DATABASE || 'concert',

@@ -11,6 +11,7 @@ import { dataPlatformSender } from '../domains/dataplatform/send.js';
 import { buildMockDataPlatform } from '../domains/dataplatform/mock-server.js';
 import { buildApi } from './http/server.js';
 import { ReadSide } from './http/read-side.js';
+import { Projector } from '../bus/projector.js';
 import { Metrics } from './http/metrics.js';
 import { readModels } from '../projections/index.js';
 import { seedDemo } from './seed.js';
@@ -83,9 +84,11 @@ export async function startNode(baseConfig: Config, options: StartOptions): Prom
     clock,
     send: dataPlatformSender({ url: config.dataPlatformUrl ?? 'http://127.0.0.1:9', timeoutMs: config.deliveryTimeoutMs }),
     lineReached: async (position) => {
-      await services.get('queue')?.models.get('queue-tokens')?.reached(position);
+      await services.get('queue')?.projector.reached(position);
     },
   });
+  // Every model this process keeps, the API's and the services' own, is applied by one reader in one commit per batch.
+  const projector = new Projector({ store, reads, log: log.child({ role: 'projector' }), maxBatch: config.consumerMaxBatch });
   for (const name of SERVICE_NAMES) {
     if (!roles.has(name)) continue;
     const service = new RunningService(definitions[name], {
@@ -95,6 +98,7 @@ export async function startNode(baseConfig: Config, options: StartOptions): Prom
       log: log.child({ service: name }),
       retry: { attempts: config.reactionRetryAttempts, baseMs: config.reactionRetryBaseMs },
       timerPollMs: config.timerPollMs,
+      projector,
     });
     await service.start();
     services.set(name, service);
@@ -104,8 +108,10 @@ export async function startNode(baseConfig: Config, options: StartOptions): Prom
   let api: FastifyInstance | undefined;
   let readSide: ReadSide | undefined;
   if (roles.has('api')) {
-    readSide = new ReadSide({ store, reads, projections: readModels, log: log.child({ role: 'read-side' }) });
-    await readSide.start();
+    readSide = new ReadSide({ store, reads, projections: readModels, log: log.child({ role: 'read-side' }), projector });
+  }
+  await projector.start();
+  if (readSide) {
     api = await buildApi({ config, store, reads, clock, readSide, metrics: new Metrics(), logger: log.child({ role: 'api' }) });
     await api.listen({ port: config.port, host: config.host });
     const url = `http://${config.host}:${(api.server.address() as AddressInfo).port}`;
@@ -128,7 +134,7 @@ export async function startNode(baseConfig: Config, options: StartOptions): Prom
     (stopping ??= (async () => {
       await api?.close();
       for (const service of services.values()) await service.stop();
-      await readSide?.stop();
+      await projector.stop();
       await store.close();
       await reads.close();
       await mockDataPlatform?.close();

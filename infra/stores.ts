@@ -22,6 +22,7 @@ export async function openEventStore(config: Config): Promise<EventStore> {
     file: join(config.dataDir, 'events.db'),
     synchronous: config.sqliteSynchronous,
     pollMs: config.eventStorePollMs,
+    tailWindow: config.eventStoreTailWindow,
   });
 }
 

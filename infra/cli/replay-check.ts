@@ -43,6 +43,7 @@ function countingStore(store: EventStore, count: (fresh: number) => void): Event
     readStream: (streamId, options) => store.readStream(streamId, options),
     readAll: (options) => store.readAll(options),
     subscribe: (options) => store.subscribe(options),
+    follow: (options) => store.follow(options),
     headPosition: () => store.headPosition(),
     ping: () => store.ping(),
     close: async () => {},

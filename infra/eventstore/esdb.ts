@@ -22,6 +22,7 @@ import {
   type EventData,
   type EventStore,
   type ExpectedRevision,
+  type FollowOptions,
   type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -315,6 +316,40 @@ export class EsdbEventStore implements EventStore {
         void subscription?.unsubscribe();
       };
     });
+  }
+
+  // TODO(issue 9/10): a pulled server subscription with bounded buffering; this bridge buffers without bound meanwhile.
+  async *follow(options: FollowOptions = {}): AsyncGenerator<SubscriptionMessage[]> {
+    const buffer: SubscriptionMessage[] = [];
+    let failure: unknown;
+    let wake: (() => void) | undefined;
+    const subscription = this.subscribe(options).subscribe({
+      next: (message) => {
+        buffer.push(message);
+        wake?.();
+      },
+      error: (error: unknown) => {
+        failure = error ?? new Error('subscription failed');
+        wake?.();
+      },
+    });
+    const abort = () => wake?.();
+    options.signal?.addEventListener('abort', abort);
+    try {
+      for (;;) {
+        if (options.signal?.aborted) return;
+        if (buffer.length > 0) {
+          yield buffer.splice(0, options.maxBatch ?? 500);
+          continue;
+        }
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+      subscription.unsubscribe();
+    }
   }
 
   async readCheckpoint(subscriber: string): Promise<Position | null> {

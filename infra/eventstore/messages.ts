@@ -1,4 +1,4 @@
-import { filter, map, type OperatorFunction } from 'rxjs';
+import { filter, map, Observable, type OperatorFunction } from 'rxjs';
 import type { RecordedEvent, SubscriptionMessage } from './port.js';
 
 /** For readers that do not record how far they have read (tail, tests). */
@@ -7,3 +7,26 @@ export const onlyEvents = (): OperatorFunction<SubscriptionMessage, RecordedEven
     filter((message): message is Extract<SubscriptionMessage, { kind: 'event' }> => message.kind === 'event'),
     map((message) => message.event),
   );
+
+/**
+ * The push view of a pulled subscription: each batch is read after the
+ * previous one has been handed on, and unsubscribing ends the reading.
+ */
+export function observe(follow: (signal: AbortSignal) => AsyncIterable<SubscriptionMessage[]>): Observable<SubscriptionMessage> {
+  return new Observable<SubscriptionMessage>((subscriber) => {
+    const halt = new AbortController();
+    void (async () => {
+      try {
+        for await (const batch of follow(halt.signal)) {
+          for (const message of batch) {
+            if (halt.signal.aborted) return;
+            subscriber.next(message);
+          }
+        }
+      } catch (error) {
+        if (!halt.signal.aborted) subscriber.error(error);
+      }
+    })();
+    return () => halt.abort();
+  });
+}

@@ -83,6 +83,13 @@ export interface SubscribeOptions {
   filter?: EventFilter;
 }
 
+export interface FollowOptions extends SubscribeOptions {
+  /** The most messages in one batch (default 500). */
+  maxBatch?: number;
+  /** Ends the iteration, also while it waits for new events. */
+  signal?: AbortSignal;
+}
+
 export interface EventStore {
   /** Which engine this is, for /health and the CLI. */
   readonly kind: 'sqlite' | 'eventstoredb';
@@ -108,6 +115,14 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up from `from`, then live, in global order, never a gap or a repeat. */
   subscribe(options?: SubscribeOptions): Observable<SubscriptionMessage>;
+  /**
+   * The same messages, pulled: each batch is read only when the reader asks
+   * for it, so a slow reader slows its own reads and nothing queues up behind
+   * it. A batch is never empty; the iteration ends only when the reader stops
+   * (`return()`), and throws when the store fails (the reader then follows
+   * again from its last handled position).
+   */
+  follow(options?: FollowOptions): AsyncIterable<SubscriptionMessage[]>;
   /** The position of the last event in $all, or null when the store is empty. */
   headPosition(): Promise<Position | null>;
   /** Answers when the store is reachable; throws otherwise. */

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { CommitSignal } from './commit-signal.js';
+import { observe } from './messages.js';
+import { LogTail } from './tail.js';
 import { ActualRevision, StreamNotFoundError, WrongExpectedVersionError } from './errors.js';
 import type {
   AppendResult,
@@ -10,6 +12,7 @@ import type {
   EventFilter,
   EventStore,
   ExpectedRevision,
+  FollowOptions,
   Position,
   ReadAllOptions,
   ReadStreamOptions,
@@ -32,6 +35,8 @@ export interface SqliteEventStoreOptions {
   pollMs?: number;
   /** Events per page when catching up. */
   pageSize?: number;
+  /** The newest events kept in memory for every follower of this process to share (EVENTSTORE_TAIL_WINDOW). */
+  tailWindow?: number;
   now?: () => Date;
 }
 
@@ -47,13 +52,26 @@ interface EventRow {
 }
 
 interface PendingAppend {
-  streamId: string;
+  /** Undefined for a checkpoint written on its own. */
+  streamId: string | undefined;
   events: readonly EventData[];
   expected: ExpectedRevision;
   checkpoint: Checkpoint | undefined;
+  /** When it was first tried: a file locked by another process is waited for, up to BUSY_WAIT_MS from here. */
+  since: number;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
+
+/** How long an append waits for another process's write lock before it fails. */
+const BUSY_WAIT_MS = 10_000;
+/**
+ * How long one attempt blocks the event loop on that lock: between attempts
+ * the process serves requests and handles events.
+ */
+const BUSY_ATTEMPT_MS = 20;
+
+const isBusy = (error: unknown) => error instanceof Database.SqliteError && (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_LOCKED');
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -94,6 +112,9 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   /** Fires after a commit by this process, and when polling sees another process's commit. */
   private readonly signal: CommitSignal;
+  /** The newest events, read once per commit for every follower. */
+  private readonly tail: LogTail;
+  private busyRetry: NodeJS.Timeout | undefined;
   private closed = false;
 
   private readonly statements;
@@ -101,10 +122,12 @@ export class SqliteEventStore implements EventStore {
   private readonly prepared = new Map<string, Database.Statement>();
 
   constructor(options: SqliteEventStoreOptions) {
-    this.db = new Database(options.file, { timeout: 10_000 });
+    this.db = new Database(options.file, { timeout: BUSY_WAIT_MS });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.db.exec(SCHEMA);
+    // From here on a locked file is waited for between attempts, not inside one (see flush).
+    this.db.pragma(`busy_timeout = ${BUSY_ATTEMPT_MS}`);
     this.signal = new CommitSignal(() => this.db.pragma('data_version', { simple: true }) as number, options.pollMs ?? 20);
     this.pageSize = options.pageSize ?? 1000;
     this.now = options.now ?? (() => new Date());
@@ -132,7 +155,20 @@ export class SqliteEventStore implements EventStore {
          ON CONFLICT (subscriber) DO UPDATE SET position = max(position, excluded.position)`,
       ),
       deleteCheckpoint: this.db.prepare('DELETE FROM checkpoints WHERE subscriber = ?'),
+      after: this.db.prepare<[Position, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
     };
+    this.tail = new LogTail(
+      {
+        readAfter: (after, limit) => this.statements.after.all(after, limit).map(toRecorded),
+        head: () => this.currentHead(),
+        changes: () => this.signal.changes(),
+      },
+      options.tailWindow ?? 10_000,
+    );
+  }
+
+  private currentHead(): Position {
+    return BigInt(this.statements.head.get()?.position ?? 0);
   }
 
   append(
@@ -141,10 +177,14 @@ export class SqliteEventStore implements EventStore {
     expectedRevision: ExpectedRevision = 'any',
     options: { checkpoint?: Checkpoint } = {},
   ): Promise<AppendResult> {
+    return this.enqueue({ streamId, events, expected: expectedRevision, checkpoint: options.checkpoint });
+  }
+
+  private enqueue(append: Omit<PendingAppend, 'resolve' | 'reject' | 'since'>): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('event store is closed'));
     return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ streamId, events, expected: expectedRevision, checkpoint: options.checkpoint, resolve, reject });
-      if (!this.flushScheduled) {
+      this.pending.push({ ...append, since: Date.now(), resolve, reject });
+      if (!this.flushScheduled && !this.busyRetry) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
       }
@@ -154,13 +194,14 @@ export class SqliteEventStore implements EventStore {
   /** Writes every append queued since the last flush in one transaction. */
   private flush(): void {
     this.flushScheduled = false;
+    this.busyRetry = undefined;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
     const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
     let wrote = false;
     const one = this.db.transaction((append: PendingAppend) => {
-      const outcome = this.appendNow(append);
+      const outcome = append.streamId === undefined ? { result: { nextExpectedRevision: -1, position: 0n }, written: false } : this.appendNow(append as PendingAppend & { streamId: string });
       if (append.checkpoint) this.saveCheckpoint(append.checkpoint);
       return outcome;
     });
@@ -182,8 +223,14 @@ export class SqliteEventStore implements EventStore {
       // wait) when another process wrote in between.
       all.immediate();
     } catch (error) {
-      // The commit itself failed (e.g. the file stayed locked): nothing was written.
-      for (const append of batch) append.reject(error);
+      // Nothing was written. Another process holding the lock is waited for
+      // without blocking this one; past BUSY_WAIT_MS, or for any other error, the appends fail.
+      const waiting = isBusy(error) && !this.closed ? batch.filter((append) => Date.now() - append.since < BUSY_WAIT_MS) : [];
+      for (const append of batch) if (!waiting.includes(append)) append.reject(error);
+      if (waiting.length > 0) {
+        this.pending = [...waiting, ...this.pending];
+        this.busyRetry = setTimeout(() => this.flush(), BUSY_ATTEMPT_MS);
+      }
       return;
     }
     batch.forEach((append, i) => {
@@ -195,7 +242,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** Runs inside a savepoint. Implements EventStoreDB's expected-revision and idempotency rules. */
-  private appendNow({ streamId, events, expected }: PendingAppend): { result: AppendResult; written: boolean } {
+  private appendNow({ streamId, events, expected }: PendingAppend & { streamId: string }): { result: AppendResult; written: boolean } {
     const current = this.statements.streamHead.get(streamId)?.revision ?? -1;
     const actual: ActualRevision = current === -1 ? 'no_stream' : current;
     const fail = () => new WrongExpectedVersionError(streamId, expected, actual);
@@ -252,8 +299,9 @@ export class SqliteEventStore implements EventStore {
     return row ? BigInt(row.position) : null;
   }
 
+  /** Group-committed with the appends, so that it neither costs its own fsync nor blocks on another process's lock. */
   async writeCheckpoint(checkpoint: Checkpoint): Promise<void> {
-    this.saveCheckpoint(checkpoint);
+    await this.enqueue({ streamId: undefined, events: [], expected: 'any', checkpoint });
   }
 
   /** Forgets a checkpoint so the subscriber reads from the start again (replay, tests). */
@@ -307,55 +355,50 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribe(options: SubscribeOptions = {}): Observable<SubscriptionMessage> {
-    return new Observable<SubscriptionMessage>((subscriber) => {
-      const from = options.from ?? 'start';
-      let cursor: Position =
-        from === 'start' ? 0n : from === 'end' ? BigInt(this.statements.head.get()?.position ?? 0) : from.after;
-      let stopped = false;
-      let reading = false;
-      let wokenWhileReading = false;
+    return observe((signal) => this.follow({ ...options, signal }));
+  }
 
-      const pump = async () => {
-        if (reading) {
-          wokenWhileReading = true;
-          return;
+  /**
+   * Served from the shared tail while the reader keeps up with the log; a
+   * reader behind it reads pages of its own, filtered in SQL, and joins the
+   * tail once it gets there.
+   */
+  async *follow(options: FollowOptions = {}): AsyncGenerator<SubscriptionMessage[]> {
+    const { filter, signal } = options;
+    const max = options.maxBatch ?? 500;
+    const from = options.from ?? 'start';
+    let cursor: Position = from === 'start' ? 0n : from === 'end' ? this.currentHead() : from.after;
+    this.tail.join();
+    try {
+      for (;;) {
+        if (signal?.aborted) return;
+        if (this.closed) throw new Error('event store is closed');
+        this.tail.refresh(cursor > this.tail.head);
+        const shared = this.tail.read(cursor, filter, max);
+        if (shared) {
+          cursor = positionOf(shared.at(-1)!);
+          yield shared;
+          continue;
         }
-        reading = true;
-        try {
-          do {
-            wokenWhileReading = false;
-            for (;;) {
-              if (stopped || this.closed) return;
-              const { rows, head } = this.readPage(cursor, this.pageSize, options.filter);
-              for (const row of rows) {
-                if (stopped) return;
-                subscriber.next({ kind: 'event', event: toRecorded(row) });
-              }
-              if (rows.length < this.pageSize) {
-                if (head > cursor) {
-                  cursor = head;
-                  subscriber.next({ kind: 'checkpoint', position: head });
-                }
-                break;
-              }
-              cursor = BigInt(rows.at(-1)!.position);
-              await nextTurn();
-            }
-          } while (wokenWhileReading);
-        } catch (error) {
-          if (!stopped) subscriber.error(error);
-        } finally {
-          reading = false;
+        if (cursor >= this.tail.head) {
+          await this.tail.changed(signal);
+          continue;
         }
-      };
-
-      const wake = this.signal.changes().subscribe(() => void pump());
-      void pump();
-      return () => {
-        stopped = true;
-        wake.unsubscribe();
-      };
-    });
+        const { rows, head } = this.readPage(cursor, Math.min(max, this.pageSize), filter);
+        const batch: SubscriptionMessage[] = rows.map((row) => ({ kind: 'event', event: toRecorded(row) }));
+        if (rows.length < Math.min(max, this.pageSize) && head > (batch.length ? positionOf(batch.at(-1)!) : cursor)) {
+          batch.push({ kind: 'checkpoint', position: head });
+        }
+        if (batch.length > 0) {
+          cursor = positionOf(batch.at(-1)!);
+          yield batch;
+        }
+        // A long catch-up leaves room for timers and requests between pages.
+        await nextTurn();
+      }
+    } finally {
+      this.tail.leave();
+    }
   }
 
   private statement(sql: string): Database.Statement {
@@ -378,12 +421,15 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    clearTimeout(this.busyRetry);
     this.flush();
     this.closed = true;
     this.signal.close();
     this.db.close();
   }
 }
+
+const positionOf = (message: SubscriptionMessage): Position => (message.kind === 'event' ? message.event.position : message.position);
 
 function toRecorded(row: EventRow): RecordedEvent {
   return {

@@ -1,8 +1,9 @@
 import type { EventStore, Position } from '../eventstore/port.js';
 import type { ReadStore } from '../readstore/port.js';
 import { silentLog, type Log } from '../log.js';
-import type { Consumer, ConsumerStatus } from '../../bus/consumer.js';
-import { projectionRunner, type AnyProjection } from '../../bus/projection.js';
+import type { ConsumerStatus } from '../../bus/consumer.js';
+import type { AnyProjection } from '../../bus/projection.js';
+import { Projector } from '../../bus/projector.js';
 
 export interface ReadSideOptions {
   store: EventStore;
@@ -12,6 +13,8 @@ export interface ReadSideOptions {
   log?: Log;
   /** How often to look at the checkpoint of a model another process runs. */
   pollMs?: number;
+  /** The process's projector, shared with its services, which its owner starts and stops; without one the read side runs its own. */
+  projector?: Projector;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -36,58 +39,59 @@ async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
  * checkpoint in the read store.
  */
 export class ReadSide {
-  private readonly runners = new Map<string, Consumer>();
+  private readonly projector: Projector;
+  private readonly ownsProjector: boolean;
+  private readonly mine: Set<string>;
   /** One waiter per model for its next position, shared by every long poll, so idle polls do not pile waiters up. */
-  private readonly next = new Map<string, { position: Position; progress: Promise<void> }>();
+  private readonly next = new Map<string, { position: Position; progress: Promise<boolean> }>();
   private readonly pollMs: number;
 
   constructor(private readonly options: ReadSideOptions) {
     this.pollMs = options.pollMs ?? 10;
-    const log = options.log ?? silentLog;
-    for (const projection of options.projections) {
-      this.runners.set(projection.name, projectionRunner({ store: options.store, reads: options.reads, projection, log }));
-    }
+    this.ownsProjector = options.projector === undefined;
+    this.projector = (options.projector ?? new Projector({ store: options.store, reads: options.reads, log: options.log ?? silentLog })).add(
+      options.projections,
+    );
+    this.mine = new Set(options.projections.map((p) => p.name));
   }
 
   /** The names of the models this process runs. */
   get names(): string[] {
-    return [...this.runners.keys()];
+    return [...this.mine];
   }
 
   runs(name: string): boolean {
-    return this.runners.has(name);
+    return this.mine.has(name);
   }
 
   async start(): Promise<void> {
-    for (const runner of this.runners.values()) await runner.start();
+    if (this.ownsProjector) await this.projector.start();
   }
 
   async stop(): Promise<void> {
-    for (const runner of this.runners.values()) await runner.stop();
+    if (this.ownsProjector) await this.projector.stop();
   }
 
   status(): ConsumerStatus[] {
-    return [...this.runners.values()].map((runner) => runner.status());
+    return this.projector.status().filter((s) => this.mine.has(s.name));
   }
 
   /** The in-memory position of a model this process runs; null for the others (or before its first batch). */
   livePosition(name: string): Position | null {
-    return this.runners.get(name)?.status().position ?? null;
+    return this.runs(name) ? this.projector.position(name) : null;
   }
 
   /** How far a model has applied $all: from memory when it runs here, else from its checkpoint. */
   async position(name: string): Promise<Position | null> {
-    const runner = this.runners.get(name);
-    return runner ? runner.status().position : this.options.reads.checkpoint(name);
+    return this.runs(name) ? this.projector.position(name) : this.options.reads.checkpoint(name);
   }
 
   /** Resolves true once the model has applied everything up to `position`, false when `timeoutMs` passes first. */
   async reached(name: string, position: Position, timeoutMs: number): Promise<boolean> {
-    const runner = this.runners.get(name);
-    if (runner) {
-      const at = runner.status().position;
+    if (this.runs(name)) {
+      const at = this.projector.position(name);
       if (at !== null && at >= position) return true;
-      return within(runner.reached(position), timeoutMs);
+      return this.projector.reached(position, timeoutMs);
     }
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -104,17 +108,17 @@ export class ReadSide {
    * a long poll wakes on the model's progress rather than on a fixed beat.
    */
   async moved(name: string, timeoutMs: number): Promise<void> {
-    const runner = this.runners.get(name);
-    if (!runner) {
+    if (!this.runs(name)) {
       await sleep(Math.min(this.pollMs, timeoutMs));
       return;
     }
-    const at = runner.status().position;
+    const at = this.projector.position(name);
     const position = at === null ? 1n : at + 1n;
     let waiter = this.next.get(name);
     if (waiter?.position !== position) {
-      const progress = runner.reached(position).then(() => {
+      const progress = this.projector.reached(position).then((reached) => {
         if (this.next.get(name)?.position === position) this.next.delete(name);
+        return reached;
       });
       waiter = { position, progress };
       this.next.set(name, waiter);

@@ -8,8 +8,9 @@ import {
   type Filter,
   type Sort,
 } from 'mongodb';
+import { positionKey, positionFromKey } from './position-key.js';
 import type { Position } from '../eventstore/port.js';
-import type { Collection, CollectionSpec, Doc, DocChange, FindQuery, Range, ReadStore, Where } from './port.js';
+import type { Collection, CollectionSpec, Doc, DocChange, FindQuery, ProjectionCommit, Range, ReadStore, Stamped, Where } from './port.js';
 
 /** What a document looks like in MongoDB: our id as `_id`, and the position of the change that wrote it. */
 type Stored = { _id: string; _position?: string } & Record<string, unknown>;
@@ -30,21 +31,7 @@ function checkName(kind: string, name: string): string {
   return name;
 }
 
-/**
- * BSON has no bigint and a Long holds only 64 bits, while an EventStoreDB
- * position takes up to 128. A zero-padded decimal string of fixed width
- * compares as strings exactly as the numbers do, so MongoDB can order it.
- */
-const POSITION_DIGITS = 40;
-
-export function positionKey(position: Position): string {
-  if (position < 0n) throw new RangeError(`a position is never negative: ${position}`);
-  const digits = position.toString();
-  if (digits.length > POSITION_DIGITS) throw new RangeError(`position ${digits} is wider than ${POSITION_DIGITS} digits`);
-  return digits.padStart(POSITION_DIGITS, '0');
-}
-
-export const positionFromKey = (key: string): Position => BigInt(key);
+export { positionKey, positionFromKey } from './position-key.js';
 
 /** Documents are JSON, as in the embedded store: dates become strings, undefined fields vanish. */
 const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -143,7 +130,20 @@ export class MongoReadStore implements ReadStore {
     return new MongoDocuments<T>(documents);
   }
 
-  async commit(projection: string, position: Position, changes: readonly DocChange[]): Promise<void> {
+  // TODO(issue 10, items 4-5): per-change stamps, tombstones, guarded checkpoints; this keeps the old behaviour meanwhile.
+  async commit(commits: readonly ProjectionCommit[]): Promise<void> {
+    for (const { projection, position, changes } of commits) await this.commitOne(projection, position, changes);
+  }
+
+  async stamped<T extends Doc = Doc>(collection: string, ids: readonly string[]): Promise<Map<string, Stamped<T>>> {
+    const found = new Map<string, Stamped<T>>();
+    for (const stored of await this.documents(collection).find({ _id: { $in: [...ids] } }).toArray()) {
+      found.set(stored._id, { doc: toDoc<T>(stored), position: stored._position ? positionFromKey(stored._position) : -1n });
+    }
+    return found;
+  }
+
+  private async commitOne(projection: string, position: Position, changes: readonly DocChange[]): Promise<void> {
     const key = positionKey(position);
     // One commit carries one position, so two changes to one document would
     // see each other as already applied: only the last change of each counts.

@@ -26,10 +26,30 @@ export interface FindQuery {
   limit?: number;
 }
 
-/** One document change made by a projection. */
+/**
+ * One document change made by a projection, stamped with the position of the
+ * last event it applies. A store keeps the stamp with the document (a delete
+ * leaves a tombstone that keeps it) and ignores a change whose stamp is not
+ * newer than the stored one, so replaying events is harmless per document,
+ * whatever the batch boundaries and whether or not the checkpoint landed.
+ */
 export type DocChange =
-  | { collection: string; op: 'upsert'; doc: Doc }
-  | { collection: string; op: 'delete'; id: string };
+  | { collection: string; op: 'upsert'; doc: Doc; position: Position }
+  | { collection: string; op: 'delete'; id: string; position: Position };
+
+/** A projection's changes and the checkpoint they bring it to. */
+export interface ProjectionCommit {
+  projection: string;
+  position: Position;
+  changes: readonly DocChange[];
+}
+
+/** A document as a projection reads it: null for a tombstone, with the stamp of the last event applied to it. */
+export interface Stamped<T extends Doc = Doc> {
+  doc: T | null;
+  /** -1n for a document written without a stamp (directly, or by an older version), which any event supersedes. */
+  position: Position;
+}
 
 export interface CollectionSpec {
   name: string;
@@ -56,13 +76,18 @@ export interface ReadStore {
   /** Declares a collection (idempotent) and returns it. */
   collection<T extends Doc = Doc>(spec: CollectionSpec): Promise<Collection<T>>;
   /**
-   * Applies a projection's changes and moves its checkpoint to `position`.
-   * SQLite does both in one transaction. MongoDB cannot span them without a
-   * replica set, so its adapter writes each document with the position that
-   * produced it and skips a change whose document already has a later or equal
-   * one; the checkpoint goes last, so a crash replays a few changes harmlessly.
+   * Applies several projections' changes and moves each one's checkpoint
+   * forward (never back). SQLite does all of it in one transaction. MongoDB
+   * cannot span them without a replica set, so its adapter writes the
+   * documents first, each guarded by its stamp, and the checkpoints last: a
+   * crash in between replays a few changes, which the stamps ignore.
    */
-  commit(projection: string, position: Position, changes: readonly DocChange[]): Promise<void>;
+  commit(commits: readonly ProjectionCommit[]): Promise<void>;
+  /**
+   * The stamped documents of a collection (tombstones included) among `ids`;
+   * an id never written is absent from the map.
+   */
+  stamped<T extends Doc = Doc>(collection: string, ids: readonly string[]): Promise<Map<string, Stamped<T>>>;
   checkpoint(projection: string): Promise<Position | null>;
   /** Forgets a projection's checkpoint and empties its collections, for a rebuild. */
   reset(projection: string, collections: readonly string[]): Promise<void>;

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Position } from '../eventstore/port.js';
-import type { Collection, CollectionSpec, Doc, DocChange, FieldValue, FindQuery, Range, ReadStore, Where } from './port.js';
+import type { Collection, CollectionSpec, Doc, DocChange, FieldValue, FindQuery, ProjectionCommit, Range, ReadStore, Stamped, Where } from './port.js';
+import { positionFromKey, positionKey } from './position-key.js';
 import type { SqliteSynchronous } from '../eventstore/sqlite.js';
 
 export interface SqliteReadStoreOptions {
@@ -22,10 +23,15 @@ const field = (name: string) => `json_extract(body, '$.${checkName('field', name
 /** SQLite has no boolean; JSON true/false come back from json_extract as 1/0. */
 const sqlValue = (value: FieldValue) => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
 
+/** Ids per `IN (...)` list: well under SQLite's limit on bound parameters. */
+const IDS_PER_QUERY = 500;
+
 /**
- * The embedded read store: one table per collection holding JSON bodies, an
- * expression index per declared field, and projection checkpoints in the same
- * file so a projection's documents and its checkpoint commit together.
+ * The embedded read store: one table per collection holding JSON bodies and
+ * the stamp (position key) of the last event applied to each, an expression
+ * index per declared field, tombstones for documents a projection deleted,
+ * and projection checkpoints in the same file, so that any number of
+ * projections' documents and checkpoints commit together.
  */
 export class SqliteReadStore implements ReadStore {
   readonly kind = 'sqlite' as const;
@@ -38,10 +44,34 @@ export class SqliteReadStore implements ReadStore {
     this.db = new Database(options.file, { timeout: 10_000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    this.db.exec(`CREATE TABLE IF NOT EXISTS projection_checkpoints (
-      projection TEXT PRIMARY KEY,
-      position   INTEGER NOT NULL
-    )`);
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS projection_positions (
+        projection TEXT PRIMARY KEY,
+        position   TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS tombstones (
+        collection TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        position   TEXT NOT NULL,
+        PRIMARY KEY (collection, id)
+      ) WITHOUT ROWID;
+    `);
+    this.migrateIntegerCheckpoints();
+  }
+
+  /**
+   * Files written before positions became keys kept checkpoints as INTEGERs,
+   * which cannot hold an EventStoreDB position; their values are carried over.
+   */
+  private migrateIntegerCheckpoints(): void {
+    const old = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projection_checkpoints'`).get();
+    if (!old) return;
+    this.db.transaction(() => {
+      const rows = this.db.prepare('SELECT projection, position FROM projection_checkpoints').all() as Array<{ projection: string; position: number | bigint }>;
+      const insert = this.db.prepare('INSERT OR IGNORE INTO projection_positions (projection, position) VALUES (?, ?)');
+      for (const row of rows) insert.run(row.projection, positionKey(BigInt(row.position)));
+      this.db.exec('DROP TABLE projection_checkpoints');
+    }).immediate();
   }
 
   private statement(sql: string): Database.Statement {
@@ -56,7 +86,10 @@ export class SqliteReadStore implements ReadStore {
   private ensureTable(name: string): string {
     const t = table(name);
     if (!this.declared.has(name)) {
-      this.db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, body TEXT NOT NULL)`);
+      this.db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, body TEXT NOT NULL, position TEXT)`);
+      // Tables made before documents carried stamps get the column; their rows count as unstamped.
+      const columns = this.db.prepare(`PRAGMA table_info(${t})`).all() as Array<{ name: string }>;
+      if (!columns.some((c) => c.name === 'position')) this.db.exec(`ALTER TABLE ${t} ADD COLUMN position TEXT`);
       this.declared.add(name);
     }
     return t;
@@ -74,37 +107,81 @@ export class SqliteReadStore implements ReadStore {
     return new SqliteCollection<T>(t, (sql) => this.statement(sql));
   }
 
-  async commit(projection: string, position: Position, changes: readonly DocChange[]): Promise<void> {
+  async commit(commits: readonly ProjectionCommit[]): Promise<void> {
     this.db.transaction(() => {
-      for (const change of changes) {
-        const t = this.ensureTable(change.collection);
-        if (change.op === 'upsert') {
-          this.statement(`INSERT INTO ${t} (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body`).run(
-            change.doc.id,
-            JSON.stringify(change.doc),
-          );
-        } else {
-          this.statement(`DELETE FROM ${t} WHERE id = ?`).run(change.id);
-        }
+      for (const { projection, position, changes } of commits) {
+        for (const change of changes) this.apply(change);
+        // A checkpoint never moves back: a lagging writer of the same model cannot undo a newer one.
+        this.statement(
+          `INSERT INTO projection_positions (projection, position) VALUES (?, ?)
+           ON CONFLICT (projection) DO UPDATE SET position = max(position, excluded.position)`,
+        ).run(projection, positionKey(position));
       }
-      this.statement(
-        `INSERT INTO projection_checkpoints (projection, position) VALUES (?, ?)
-         ON CONFLICT (projection) DO UPDATE SET position = excluded.position`,
-      ).run(projection, position);
     }).immediate();
   }
 
+  /** One stamped change, unless the document (or its tombstone) already has this event or a later one. */
+  private apply(change: DocChange): void {
+    const t = this.ensureTable(change.collection);
+    const id = change.op === 'upsert' ? change.doc.id : change.id;
+    const key = positionKey(change.position);
+    const stamp = this.stampOf(t, change.collection, id);
+    if (stamp !== null && stamp >= key) return;
+    if (change.op === 'upsert') {
+      this.statement(
+        `INSERT INTO ${t} (id, body, position) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET body = excluded.body, position = excluded.position`,
+      ).run(id, JSON.stringify(change.doc), key);
+      this.statement('DELETE FROM tombstones WHERE collection = ? AND id = ?').run(change.collection, id);
+    } else {
+      this.statement(`DELETE FROM ${t} WHERE id = ?`).run(id);
+      this.statement(
+        `INSERT INTO tombstones (collection, id, position) VALUES (?, ?, ?)
+         ON CONFLICT (collection, id) DO UPDATE SET position = excluded.position`,
+      ).run(change.collection, id, key);
+    }
+  }
+
+  private stampOf(t: string, collection: string, id: string): string | null {
+    const row = this.statement(
+      `SELECT position FROM ${t} WHERE id = ? UNION ALL SELECT position FROM tombstones WHERE collection = ? AND id = ?`,
+    ).get(id, collection, id) as { position: string | null } | undefined;
+    return row?.position ?? null;
+  }
+
+  async stamped<T extends Doc = Doc>(collection: string, ids: readonly string[]): Promise<Map<string, Stamped<T>>> {
+    const t = this.ensureTable(collection);
+    const found = new Map<string, Stamped<T>>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
+      const chunk = unique.slice(i, i + IDS_PER_QUERY);
+      const marks = chunk.map(() => '?').join(', ');
+      const rows = this.statement(
+        `SELECT id, body, position FROM ${t} WHERE id IN (${marks})
+         UNION ALL SELECT id, NULL AS body, position FROM tombstones WHERE collection = ? AND id IN (${marks})`,
+      ).all(...chunk, collection, ...chunk) as Array<{ id: string; body: string | null; position: string | null }>;
+      for (const row of rows) {
+        // An unstamped document (written directly, or before stamps) is older than any event.
+        found.set(row.id, { doc: row.body === null ? null : (JSON.parse(row.body) as T), position: row.position === null ? -1n : positionFromKey(row.position) });
+      }
+    }
+    return found;
+  }
+
   async checkpoint(projection: string): Promise<Position | null> {
-    const row = this.statement('SELECT position FROM projection_checkpoints WHERE projection = ?').get(projection) as
-      | { position: number | bigint }
+    const row = this.statement('SELECT position FROM projection_positions WHERE projection = ?').get(projection) as
+      | { position: string }
       | undefined;
-    return row ? BigInt(row.position) : null;
+    return row ? positionFromKey(row.position) : null;
   }
 
   async reset(projection: string, collections: readonly string[]): Promise<void> {
     this.db.transaction(() => {
-      for (const name of collections) this.statement(`DELETE FROM ${this.ensureTable(name)}`).run();
-      this.statement('DELETE FROM projection_checkpoints WHERE projection = ?').run(projection);
+      for (const name of collections) {
+        this.statement(`DELETE FROM ${this.ensureTable(name)}`).run();
+        this.statement('DELETE FROM tombstones WHERE collection = ?').run(name);
+      }
+      this.statement('DELETE FROM projection_positions WHERE projection = ?').run(projection);
     }).immediate();
   }
 

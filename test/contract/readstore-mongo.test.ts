@@ -45,29 +45,29 @@ t.test('MongoDB read store: a replayed commit changes nothing that a later one w
   t.teardown(() => store.close());
   const docs = await store.collection({ name: 'seats' });
 
-  await store.commit('seats', 9n, [{ collection: 'seats', op: 'upsert', doc: { id: 'a', n: 9 } }]);
-  await store.commit('seats', 5n, [
-    { collection: 'seats', op: 'upsert', doc: { id: 'a', n: 5 } },
-    { collection: 'seats', op: 'upsert', doc: { id: 'b', n: 5 } },
-  ]);
+  await store.commit([{ projection: 'seats', position: 9n, changes: [{ collection: 'seats', op: 'upsert', doc: { id: 'a', n: 9 }, position: 9n }] }]);
+  await store.commit([{ projection: 'seats', position: 5n, changes: [
+    { collection: 'seats', op: 'upsert', doc: { id: 'a', n: 5 }, position: 5n },
+    { collection: 'seats', op: 'upsert', doc: { id: 'b', n: 5 }, position: 5n },
+  ] }]);
   t.same(await docs.get('a'), { id: 'a', n: 9 }, 'an older change is skipped (the conditional upsert met a duplicate key)');
   t.same(await docs.get('b'), { id: 'b', n: 5 }, 'while a change not yet applied lands');
-  await store.commit('seats', 9n, [{ collection: 'seats', op: 'upsert', doc: { id: 'a', n: -1 } }]);
+  await store.commit([{ projection: 'seats', position: 9n, changes: [{ collection: 'seats', op: 'upsert', doc: { id: 'a', n: -1 }, position: 9n }] }]);
   t.same(await docs.get('a'), { id: 'a', n: 9 }, 'the same position again is skipped too');
 
-  await store.commit('seats', 12n, [{ collection: 'seats', op: 'upsert', doc: { id: 'a', n: 12 } }]);
-  await store.commit('seats', 7n, [{ collection: 'seats', op: 'delete', id: 'a' }]);
+  await store.commit([{ projection: 'seats', position: 12n, changes: [{ collection: 'seats', op: 'upsert', doc: { id: 'a', n: 12 }, position: 12n }] }]);
+  await store.commit([{ projection: 'seats', position: 7n, changes: [{ collection: 'seats', op: 'delete', id: 'a', position: 7n }] }]);
   t.same(await docs.get('a'), { id: 'a', n: 12 }, 'an older delete is skipped');
-  await store.commit('seats', 15n, [{ collection: 'seats', op: 'delete', id: 'a' }]);
+  await store.commit([{ projection: 'seats', position: 15n, changes: [{ collection: 'seats', op: 'delete', id: 'a', position: 15n }] }]);
   t.equal(await docs.get('a'), null, 'a newer delete applies');
   t.equal(await store.checkpoint('seats'), 15n);
 
-  await store.commit('seats', 20n, [
-    { collection: 'seats', op: 'upsert', doc: { id: 'c', n: 1 } },
-    { collection: 'seats', op: 'upsert', doc: { id: 'c', n: 2 } },
-    { collection: 'seats', op: 'delete', id: 'b' },
-    { collection: 'seats', op: 'upsert', doc: { id: 'b', n: 20 } },
-  ]);
+  await store.commit([{ projection: 'seats', position: 20n, changes: [
+    { collection: 'seats', op: 'upsert', doc: { id: 'c', n: 1 }, position: 20n },
+    { collection: 'seats', op: 'upsert', doc: { id: 'c', n: 2 }, position: 20n },
+    { collection: 'seats', op: 'delete', id: 'b', position: 20n },
+    { collection: 'seats', op: 'upsert', doc: { id: 'b', n: 20 }, position: 20n },
+  ] }]);
   t.same(await docs.get('c'), { id: 'c', n: 2 }, 'within one commit the last change to a document wins');
   t.same(await docs.get('b'), { id: 'b', n: 20 }, 'a delete then an upsert leaves the upsert');
   t.same(await docs.find({ sort: [['n', 'asc']] }), [{ id: 'c', n: 2 }, { id: 'b', n: 20 }], 'no _position or _id in what comes back');

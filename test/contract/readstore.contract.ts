@@ -67,14 +67,14 @@ export function readStoreContract(t: Test, open: () => Promise<ReadStore>): void
     const name = fresh();
     const projection = `p-${name}`;
     t.equal(await store.checkpoint(projection), null);
-    await store.commit(projection, 5n, [
-      { collection: name, op: 'upsert', doc: { id: 'a', n: 1 } },
-      { collection: name, op: 'upsert', doc: { id: 'b', n: 2 } },
-    ]);
-    await store.commit(projection, 9n, [
-      { collection: name, op: 'upsert', doc: { id: 'a', n: 3 } },
-      { collection: name, op: 'delete', id: 'b' },
-    ]);
+    await store.commit([{ projection: projection, position: 5n, changes: [
+      { collection: name, op: 'upsert', doc: { id: 'a', n: 1 }, position: 5n },
+      { collection: name, op: 'upsert', doc: { id: 'b', n: 2 }, position: 5n },
+    ] }]);
+    await store.commit([{ projection: projection, position: 9n, changes: [
+      { collection: name, op: 'upsert', doc: { id: 'a', n: 3 }, position: 9n },
+      { collection: name, op: 'delete', id: 'b', position: 9n },
+    ] }]);
     const docs = await store.collection({ name });
     t.same(await docs.get('a'), { id: 'a', n: 3 });
     t.equal(await docs.get('b'), null);

@@ -63,7 +63,9 @@ export async function startTestSystem(t: Test, options: TestSystemOptions = {}) 
       clock,
       send,
       random: options.random ?? (() => 0.5),
-      lineReached: (position) => services.get('queue')?.models.get('queue-tokens')?.reached(position) ?? Promise.resolve(),
+      lineReached: async (position) => {
+        await services.get('queue')?.projector.reached(position);
+      },
     });
     return defs;
   };

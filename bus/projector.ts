@@ -1,0 +1,116 @@
+import type { EventStore, Position, RecordedEvent } from '../infra/eventstore/port.js';
+import type { ProjectionCommit, ReadStore } from '../infra/readstore/port.js';
+import { silentLog, type Log } from '../infra/log.js';
+import { Consumer, type ConsumerStatus } from './consumer.js';
+import { changesOf, type AnyProjection } from './projection.js';
+
+export interface ProjectorOptions {
+  store: EventStore;
+  reads: ReadStore;
+  log?: Log;
+  maxBatch?: number;
+}
+
+/**
+ * Runs a process's projections as one reader: each batch of events is applied
+ * to every model and committed with all their checkpoints in one read-store
+ * transaction, instead of one reader and one commit per model. Models start
+ * from their own checkpoints: the reader starts at the earliest, and a model
+ * already past a batch skips it, so a new or rebuilt model catches up beside
+ * the others.
+ */
+export class Projector {
+  private readonly projections = new Map<string, AnyProjection>();
+  private readonly positions = new Map<string, Position | null>();
+  private consumer: Consumer | undefined;
+  private readonly log: Log;
+
+  constructor(private readonly options: ProjectorOptions) {
+    this.log = options.log ?? silentLog;
+  }
+
+  /** Adds models before start; a model already added (by name) is kept once. */
+  add(projections: readonly AnyProjection[]): this {
+    if (this.consumer) throw new Error('projections are added before the projector starts');
+    for (const projection of projections) this.projections.set(projection.name, projection);
+    return this;
+  }
+
+  get names(): string[] {
+    return [...this.projections.keys()];
+  }
+
+  runs(name: string): boolean {
+    return this.projections.has(name);
+  }
+
+  async start(): Promise<void> {
+    if (this.consumer || this.projections.size === 0) return;
+    const { store, reads } = this.options;
+    for (const projection of this.projections.values()) {
+      await reads.collection(projection.collection);
+      this.positions.set(projection.name, await reads.checkpoint(projection.name));
+    }
+    const eventTypes = [...new Set([...this.projections.values()].flatMap((p) => p.eventTypes))];
+    this.consumer = new Consumer({
+      name: 'projector',
+      store,
+      filter: { eventTypes },
+      maxBatch: this.options.maxBatch,
+      checkpoints: {
+        read: async () => this.earliest(),
+        write: (position) => this.commit([], position),
+      },
+      handleBatch: async (events, upTo) => {
+        await this.commit(events, upTo);
+        return true;
+      },
+      onError: (error) => this.log.error({ projections: this.names, err: error }, 'projection failed; following again'),
+    });
+    await this.consumer.start();
+  }
+
+  /** The earliest checkpoint: null while any model has none. */
+  private earliest(): Position | null {
+    let earliest: Position | null = null;
+    for (const position of this.positions.values()) {
+      if (position === null) return null;
+      if (earliest === null || position < earliest) earliest = position;
+    }
+    return earliest;
+  }
+
+  /** Every model behind `upTo` gets the events it has not applied, and all of them commit together. */
+  private async commit(events: readonly RecordedEvent[], upTo: Position): Promise<void> {
+    const commits: ProjectionCommit[] = [];
+    for (const projection of this.projections.values()) {
+      const at = this.positions.get(projection.name) ?? null;
+      if (at !== null && at >= upTo) continue;
+      const unseen = at === null ? events : events.filter((event) => event.position > at);
+      commits.push({ projection: projection.name, position: upTo, changes: await changesOf(this.options.reads, projection, unseen) });
+    }
+    if (commits.length === 0) return;
+    await this.options.reads.commit(commits);
+    for (const { projection } of commits) this.positions.set(projection, upTo);
+  }
+
+  /** How far a model has applied $all (null before its first batch). */
+  position(name: string): Position | null {
+    return this.positions.get(name) ?? null;
+  }
+
+  /** Resolves true once every model has applied `position`, false when `timeoutMs` passes first. */
+  reached(position: Position, timeoutMs?: number): Promise<boolean> {
+    return this.consumer ? this.consumer.reached(position, timeoutMs) : Promise.resolve(false);
+  }
+
+  status(): ConsumerStatus[] {
+    const running = this.consumer?.status().running ?? false;
+    return this.names.map((name) => ({ name, position: this.position(name), running }));
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = undefined;
+  }
+}

@@ -27,9 +27,8 @@ t.test('SQLite event store: a second process on the same file', async (t) => {
     proc.on('error', reject);
   });
   const event = await seen;
-  const lagMs = Date.now() - acked.at;
-  t.equal(event.type, 'FromAnotherProcess', 'the event written by the other process arrives live');
-  t.ok(lagMs < 500, `seen ${lagMs} ms after the other process's ack (polling every 10 ms; the bench measures it properly)`);
+  // How soon it arrives depends on the machine's load, so the bench measures the lag; this asserts only that it arrives.
+  t.equal(event.type, 'FromAnotherProcess', `the event written by the other process arrives live (${Date.now() - acked.at} ms after its ack)`);
 });
 
 t.test('SQLite event store: SIGKILL mid-load loses no acknowledged append', async (t) => {

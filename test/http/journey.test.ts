@@ -52,11 +52,11 @@ t.test("a newcomer's journey: queue, browse, hold, charge, pay, wait for the end
   t.match(pending.json(), { paymentId, status: /^(PENDING|COMPLETED)$/ }, 'the saga runs on its own meanwhile');
 
   // Long-poll while the saga runs.
-  const waiting = inject({ method: 'GET', url: `/payments/${paymentId}?waitMs=10000` });
+  const waiting = inject({ method: 'GET', url: `/payments/${paymentId}?waitMs=30000` });
   const started = Date.now();
   await api.settle();
   const ended = await waiting;
-  t.ok(Date.now() - started < 5_000, 'the long poll answers when the payment ends, not when waitMs runs out');
+  t.ok(Date.now() - started < 25_000, 'the long poll answers when the payment ends, not when waitMs (30 s) runs out');
   t.same(ended.json(), {
     paymentId,
     reservationId,

@@ -125,28 +125,27 @@ export class SqliteReadStore implements ReadStore {
     const t = this.ensureTable(change.collection);
     const id = change.op === 'upsert' ? change.doc.id : change.id;
     const key = positionKey(change.position);
-    const stamp = this.stampOf(t, change.collection, id);
-    if (stamp !== null && stamp >= key) return;
+    const tombstone = this.statement('SELECT position FROM tombstones WHERE collection = ? AND id = ?').pluck().get(change.collection, id) as
+      | string
+      | undefined;
+    if (tombstone !== undefined && tombstone >= key) return;
     if (change.op === 'upsert') {
+      // The guard in the statement itself: a document already at this stamp or later stays.
       this.statement(
         `INSERT INTO ${t} (id, body, position) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET body = excluded.body, position = excluded.position`,
+         ON CONFLICT (id) DO UPDATE SET body = excluded.body, position = excluded.position
+         WHERE position IS NULL OR position < excluded.position`,
       ).run(id, JSON.stringify(change.doc), key);
-      this.statement('DELETE FROM tombstones WHERE collection = ? AND id = ?').run(change.collection, id);
+      if (tombstone !== undefined) this.statement('DELETE FROM tombstones WHERE collection = ? AND id = ?').run(change.collection, id);
     } else {
-      this.statement(`DELETE FROM ${t} WHERE id = ?`).run(id);
+      const deleted = this.statement(`DELETE FROM ${t} WHERE id = ? AND (position IS NULL OR position < ?)`).run(id, key).changes;
+      const newer = deleted === 0 && this.statement(`SELECT 1 FROM ${t} WHERE id = ?`).get(id) !== undefined;
+      if (newer) return;
       this.statement(
         `INSERT INTO tombstones (collection, id, position) VALUES (?, ?, ?)
          ON CONFLICT (collection, id) DO UPDATE SET position = excluded.position`,
       ).run(change.collection, id, key);
     }
-  }
-
-  private stampOf(t: string, collection: string, id: string): string | null {
-    const row = this.statement(
-      `SELECT position FROM ${t} WHERE id = ? UNION ALL SELECT position FROM tombstones WHERE collection = ? AND id = ?`,
-    ).get(id, collection, id) as { position: string | null } | undefined;
-    return row?.position ?? null;
   }
 
   async stamped<T extends Doc = Doc>(collection: string, ids: readonly string[]): Promise<Map<string, Stamped<T>>> {

@@ -1,19 +1,10 @@
-import {
-  MongoBulkWriteError,
-  MongoClient,
-  MongoServerError,
-  type AnyBulkWriteOperation,
-  type Collection as MongoCollection,
-  type Db,
-  type Sort,
-} from 'mongodb';
+import { MongoClient, type AnyBulkWriteOperation, type Collection as MongoCollection, type Db, type Sort } from 'mongodb';
 import { positionFromKey } from './position-key.js';
 import type { Position } from '../eventstore/port.js';
 import type { Collection, CollectionSpec, Doc, DocChange, FindQuery, ProjectionCommit, ReadStore, Stamped, Where } from './port.js';
 import { asJson, checkName, liveById, liveFilter, toDoc, toStamped, toStored, type Stored } from './mongo-stored.js';
 import { checkpointWrites, guardedWrite, latestPerDocument, type CheckpointDoc } from './mongo-commit-plan.js';
-
-const DUPLICATE_KEY = 11000;
+import { bulkFailureOf, duplicateKeysToRetry, isDuplicateKey } from './mongo-bulk-errors.js';
 
 export { positionKey, positionFromKey } from './position-key.js';
 
@@ -30,6 +21,9 @@ const CHECKPOINTS = 'projection_checkpoints';
  * and the checkpoints move last, with `$max`. A crash or a dropped connection
  * part-way leaves the checkpoints behind; the projection replays from there,
  * with whatever batch boundaries, and the stamps skip what already landed.
+ * Any error the server or the network reports fails the commit, a write
+ * concern error included; only the duplicate keys of guarded upserts are
+ * expected, and they are settled here.
  */
 export class MongoReadStore implements ReadStore {
   readonly kind = 'mongodb' as const;
@@ -89,10 +83,10 @@ export class MongoReadStore implements ReadStore {
     try {
       await documents.bulkWrite(operations, { ordered: false });
     } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) throw error;
-      const writeErrors = [error.writeErrors].flat();
-      if (writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
-      for (const { index } of writeErrors) await this.retryGuarded(documents, operations[index]!);
+      const failure = bulkFailureOf(error);
+      const retry = failure && duplicateKeysToRetry(failure, operations.length);
+      if (!retry) throw error;
+      for (const index of retry) await this.retryGuarded(documents, operations[index]!);
     }
   }
 
@@ -108,7 +102,7 @@ export class MongoReadStore implements ReadStore {
     try {
       await documents.replaceOne(filter, replacement, { upsert: true });
     } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
 

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { MongoClient } from 'mongodb';
+import { MongoBulkWriteError, MongoClient } from 'mongodb';
 import { v4 as uuid } from 'uuid';
 import { MongoReadStore, positionFromKey, positionKey } from '../../infra/readstore/mongo.js';
 import { readStoreContract } from './readstore.contract.js';
@@ -39,6 +39,9 @@ function rawDatabase(t: Test, name: string) {
   t.teardown(() => client.close());
   return client.db(name);
 }
+
+/** A connection string with more URI options. */
+const withOptions = (base: string, options: string) => `${base}${base.includes('?') ? '&' : base.replace(/^mongodb(\+srv)?:\/\//, '').includes('/') ? '?' : '/?'}${options}`;
 
 t.test('position keys compare as strings the way positions compare as numbers', async (t) => {
   const positions = [0n, 1n, 9n, 10n, 99n, 100n, (1n << 64n) - 1n, 1n << 64n, (1n << 128n) - 1n];
@@ -104,6 +107,25 @@ t.test('MongoDB read store: the place in line is still an index scan beside tomb
   const text = JSON.stringify(plan);
   t.match(text, /IXSCAN|COUNT_SCAN/, 'the compound index serves it');
   t.notMatch(text, /COLLSCAN/, 'no collection scan');
+});
+
+t.test('MongoDB read store: a commit the server cannot make durable as asked fails, and its checkpoint stays', { skip }, async (t) => {
+  const database = freshDatabases(t)();
+  const store = await MongoReadStore.connect(url!, database);
+  t.teardown(() => store.close());
+  // w: 2 cannot be met by one server: a replica set of one applies the write
+  // and answers a write concern error (UnsatisfiableWriteConcern); a
+  // standalone refuses the write concern outright. Either must fail the commit.
+  const demanding = await MongoReadStore.connect(withOptions(url!, 'w=2&wtimeoutMS=1000'), database);
+  t.teardown(() => demanding.close());
+  await t.rejects(
+    demanding.commit([{ projection: 'durable', position: 7n, changes: [{ collection: 'durable', op: 'upsert', doc: { id: 'a', n: 1 }, position: 7n }] }]),
+    MongoBulkWriteError,
+  );
+  t.equal(await store.checkpoint('durable'), null, 'the checkpoint did not move');
+  await store.commit([{ projection: 'durable', position: 7n, changes: [{ collection: 'durable', op: 'upsert', doc: { id: 'a', n: 1 }, position: 7n }] }]);
+  t.same(await (await store.collection({ name: 'durable' })).get('a'), { id: 'a', n: 1 }, 'and the replay, durable this time, lands once');
+  t.equal(await store.checkpoint('durable'), 7n);
 });
 
 t.test('MongoDB read store: patch is a JSON merge patch, as in the embedded store', { skip }, async (t) => {

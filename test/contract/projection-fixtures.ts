@@ -17,7 +17,7 @@ export const renamed = (projection: AnyProjection, collection: string): AnyProje
   collection: { ...projection.collection, name: collection },
 });
 
-export const countingSchedules = (collection: string) => renamed(schedules as unknown as AnyProjection, collection);
+export const countingSchedules = (collection: string) => renamed(schedules, collection);
 
 interface Tally extends Doc {
   total: number;
@@ -25,21 +25,19 @@ interface Tally extends Doc {
 }
 
 /** Counts what is added under a key; Cleared deletes the document, and a later Added starts it again. */
-export const tallies = (collection: string): AnyProjection =>
-  renamed(
-    {
-      name: 'tallies',
-      collection: { name: 'tallies' },
-      eventTypes: ['Added', 'Cleared'],
-      ids: (event) => [(event.data as { key: string }).key],
-      evolve(doc, event, id) {
-        if (event.type === 'Cleared') return null;
-        const by = (event.data as { by: number }).by;
-        return { id, total: (doc?.total ?? 0) + by, adds: (doc?.adds ?? 0) + 1 };
-      },
-    } satisfies Projection<Tally> as unknown as AnyProjection,
-    collection,
-  );
+const tally: Projection<Tally> = {
+  name: 'tallies',
+  collection: { name: 'tallies' },
+  eventTypes: ['Added', 'Cleared'],
+  ids: (event) => [(event.data as { key: string }).key],
+  evolve(doc, event, id) {
+    if (event.type === 'Cleared') return null;
+    const by = (event.data as { by: number }).by;
+    return { id, total: (doc?.total ?? 0) + by, adds: (doc?.adds ?? 0) + 1 };
+  },
+};
+
+export const tallies = (collection: string): AnyProjection => renamed(tally, collection);
 
 export type ScheduleStep = 'ScheduleOpened' | 'SeatHeld' | 'SeatHoldExpired' | 'SeatReserved' | 'SeatReleased' | 'ScheduleSoldOut';
 
@@ -63,11 +61,12 @@ function scheduleData(type: ScheduleStep, scheduleId: string): Record<string, un
   }
 }
 
-/** Events at the given positions, in order: schedule steps, or tally steps ('+3 a' adds 3 under a, 'x a' clears a). */
+/** Schedule events at the given positions, in order. */
 export function scheduleEvents(steps: ReadonlyArray<readonly [ScheduleStep, string]>, positions: readonly bigint[]): RecordedEvent[] {
   return steps.map(([type, scheduleId], i) => recorded(`schedule-${scheduleId}`, { type, data: scheduleData(type, scheduleId) }, new Date(AT), positions[i]!));
 }
 
+/** Tally events at the given positions, in order: '+3 a' adds 3 under a, 'x a' clears a. */
 export function tallyEvents(steps: readonly string[], positions: readonly bigint[]): RecordedEvent[] {
   return steps.map((step, i) => {
     const [op, key] = step.split(' ') as [string, string];

@@ -92,9 +92,10 @@ export class MongoReadStore implements ReadStore {
 
   /**
    * A guarded upsert that met a duplicate key, once more: the document exists
-   * now, and only a reset removes one (deletes leave tombstones), so this
+   * now, and projections never remove one (deletes leave tombstones), so this
    * attempt either replaces an older document or meets a duplicate key again,
-   * which means it holds this change or a later one.
+   * which means it holds this change or a later one. (Only a reset or a direct
+   * delete removes documents; this attempt then simply inserts.)
    */
   private async retryGuarded(documents: MongoCollection<Stored>, operation: AnyBulkWriteOperation<Stored>): Promise<void> {
     if (!('replaceOne' in operation)) throw new Error('a duplicate key can only come from a guarded upsert');

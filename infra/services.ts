@@ -1,5 +1,6 @@
 import type { EventStore, Position } from './eventstore/port.js';
 import type { ReadStore } from './readstore/port.js';
+import { positionFromKey } from './readstore/position-key.js';
 import type { Config } from './config.js';
 import type { Clock } from './clock.js';
 import { handleCommand } from '../bus/command.js';
@@ -57,7 +58,7 @@ function admissionTicker({ config, store, reads, lineReached }: ServiceDeps): Ti
       if (free <= 0) return;
       const waiting = await tokens.find({ where: { status: 'WAITING' }, sort: [['issuedPosition', 'asc']], limit: free });
       const chosen = admit(
-        { waiting: waiting.map((t) => ({ tokenId: t.tokenId, userId: t.userId, issuedAt: t.issuedAt, position: t.issuedPosition })), active },
+        { waiting: waiting.map((t) => ({ tokenId: t.tokenId, userId: t.userId, issuedAt: t.issuedAt, position: positionFromKey(t.issuedPosition) })), active },
         config.queueMaxActive,
       );
       const results = await Promise.all(

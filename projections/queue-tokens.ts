@@ -1,4 +1,5 @@
 import type { Doc } from '../infra/readstore/port.js';
+import { positionKey } from '../infra/readstore/position-key.js';
 import { isEvent } from '../bus/decider.js';
 import type { Projection } from '../bus/projection.js';
 import type { QueueEvent } from '../domains/queue/events.js';
@@ -9,8 +10,13 @@ export interface QueueTokenDoc extends Doc {
   userId: string;
   status: TicketStatus;
   issuedAt: string;
-  /** The global position of the issue: the order of the line. */
-  issuedPosition: number;
+  /**
+   * The global position of the issue, the order of the line, as a position
+   * key: fixed-width digits that compare as strings exactly as positions do,
+   * in both read stores. A JSON number would round an EventStoreDB position
+   * (up to 128 bits) and put tokens issued apart at one place.
+   */
+  issuedPosition: string;
   activatedAt: string | null;
   expiresAt: string | null;
   expiredAt: string | null;
@@ -25,7 +31,7 @@ export const queueTokens: Projection<QueueTokenDoc> = {
   evolve(doc, event) {
     if (isEvent<QueueEvent, 'QueueTokenIssued'>(event, 'QueueTokenIssued')) {
       const { tokenId, userId, issuedAt } = event.data;
-      return { id: tokenId, tokenId, userId, status: 'WAITING', issuedAt, issuedPosition: Number(event.position), activatedAt: null, expiresAt: null, expiredAt: null };
+      return { id: tokenId, tokenId, userId, status: 'WAITING', issuedAt, issuedPosition: positionKey(event.position), activatedAt: null, expiresAt: null, expiredAt: null };
     }
     if (!doc) return null;
     if (isEvent<QueueEvent, 'QueueTokenActivated'>(event, 'QueueTokenActivated')) {

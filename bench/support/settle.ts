@@ -28,7 +28,8 @@ export async function settleState(stores: Stores, config: Config, tally: SagaTal
   const list = subscribers({ config, store: stores.events, reads: stores.reads, clock: systemClock });
   const found = await positions(stores.events, stores.reads, list);
   const head = await stores.events.headPosition();
-  const lagging = found.filter((p) => p.lag > 0).map(({ name, lag }) => ({ name, lag }));
+  // behind, not lag > 0: on EventStoreDB a subscriber behind within one transaction lags 0 bytes.
+  const lagging = found.filter((p) => p.behind).map(({ name, lag }) => ({ name, lag }));
   const pendingPayments = tally.pendingPayments();
   const pendingDeliveries = tally.pendingDeliveries();
   return {

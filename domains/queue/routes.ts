@@ -1,6 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../../infra/http/context.js';
+import type { Collection } from '../../infra/readstore/port.js';
+import { positionKey } from '../../infra/readstore/position-key.js';
 import { queueTokens } from '../../projections/index.js';
+import type { QueueTokenDoc } from '../../projections/queue-tokens.js';
 import { readQueueToken, tokenState, type QueueTokenState } from '../../infra/http/queue-token.js';
 import { dateTime, errors, idempotencyKeyHeader, nullable, queueTokenHeader, userId } from '../../infra/http/schemas.js';
 import { etaFromRate } from './admission.js';
@@ -24,10 +27,14 @@ const tokenView = {
   },
 } as const;
 
-/** Waiting tokens issued before this one, plus one; 0 once it is not waiting. The line is the queue's own read model. */
-async function placeInLine(ctx: ApiContext, token: QueueTokenState): Promise<number> {
+/**
+ * Waiting tokens issued before this one, plus one; 0 once it is not waiting.
+ * The line is the queue's own read model; positions are compared as their
+ * keys, so no two tokens share a place however wide the positions are.
+ */
+export async function placeInLine(line: Pick<Collection<QueueTokenDoc>, 'count'>, token: Pick<QueueTokenState, 'status' | 'issuedPosition'>): Promise<number> {
   if (token.status !== 'WAITING') return 0;
-  const ahead = await ctx.views.queueTokens.count({ status: 'WAITING', issuedPosition: { lt: Number(token.issuedPosition) } });
+  const ahead = await line.count({ status: 'WAITING', issuedPosition: { lt: positionKey(token.issuedPosition) } });
   return ahead + 1;
 }
 
@@ -75,7 +82,7 @@ export function queueRoutes(ctx: ApiContext): FastifyPluginAsync {
           tokenId: token.tokenId,
           userId: token.userId,
           status: token.status,
-          position: await placeInLine(ctx, token),
+          position: await placeInLine(ctx.views.queueTokens, token),
           ...expiry(token),
         });
       },
@@ -105,7 +112,7 @@ export function queueRoutes(ctx: ApiContext): FastifyPluginAsync {
       async (request) => {
         const now = ctx.clock.now();
         const token = await readQueueToken(ctx.store, ctx.queueSecret, request.headers['queue-token'], now);
-        const position = await placeInLine(ctx, token);
+        const position = await placeInLine(ctx.views.queueTokens, token);
         return {
           tokenId: token.tokenId,
           userId: token.userId,

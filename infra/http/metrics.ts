@@ -55,7 +55,7 @@ export class Metrics {
     });
     this.lag = new Gauge({
       name: 'projection_lag',
-      help: 'How many positions of $all a read model, reaction or timer subscriber is behind the head',
+      help: 'How far a read model, reaction or timer subscriber is behind the head of $all: events on SQLite, bytes of transaction log on EventStoreDB',
       labelNames: ['subscriber'],
       registers,
     });

@@ -44,12 +44,22 @@ const healthView = {
       description: 'Every checkpointed subscriber: read models, reactions and timers of each service',
       items: {
         type: 'object',
-        required: ['name', 'kind', 'position', 'lag'],
+        required: ['name', 'kind', 'position', 'head', 'behind', 'lag', 'lagUnit'],
         properties: {
           name: { type: 'string' },
           kind: { type: 'string', enum: ['read-model', 'reactions', 'timers'] },
-          position: { ...nullable({ type: 'string' }), description: 'Last position applied (a 64-bit integer as a string)' },
-          lag: { type: 'integer', description: 'Positions of $all behind the head' },
+          position: {
+            ...nullable({ type: 'string' }),
+            description: 'Last position applied, an opaque ordered integer of up to 128 bits, as a string; null before the first checkpoint',
+          },
+          head: { type: 'string', description: 'The head of $all the lag was measured against, as a string' },
+          behind: { type: 'boolean', description: 'Whether $all holds events after position: the exact answer on every event store' },
+          lag: {
+            type: 'integer',
+            description:
+              'How far behind the head, in lagUnit: events of $all on SQLite (its positions are consecutive); on EventStoreDB, bytes of transaction log between the commit positions, since a difference of its packed positions counts nothing (0 while behind only within one transaction: see behind)',
+          },
+          lagUnit: { type: 'string', enum: ['events', 'bytes'] },
         },
       },
     },

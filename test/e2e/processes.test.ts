@@ -6,16 +6,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import { ROLES } from '../../infra/runner.js';
 import { buildMockDataPlatform } from '../../domains/dataplatform/mock-server.js';
+import { openTestStores } from '../support/stores.js';
 
 /**
- * The seven services and the API as eight processes on one SQLite file,
+ * The seven services and the API as eight processes on the test's stores (one
+ * SQLite file, or the test's share of EventStoreDB and MongoDB),
  * started from the build like `npm start -- --service <name>`; a payment goes
  * through them over HTTP.
  */
 const entry = fileURLToPath(new URL('../../dist/infra/main.js', import.meta.url));
 
 t.test('one process per service, sharing only the stores: a payment completes', { skip: !existsSync(entry) && 'run `npm run build` first (npm test does)' }, async (t) => {
-  const dir = t.testdir();
+  const stores = await openTestStores(t);
   const port = 3400 + Math.floor(Math.random() * 500);
   const base = `http://127.0.0.1:${port}`;
   // Split roles are the production layout: the dataplatform process needs a real receiver's address.
@@ -24,7 +26,7 @@ t.test('one process per service, sharing only the stores: a payment completes', 
   t.teardown(() => platform.close());
   const env = {
     ...process.env,
-    DATA_DIR: dir,
+    ...stores.env,
     PORT: String(port),
     ADMIN_TOKEN: 'admin-secret',
     QUEUE_SECRET: 'queue-secret',

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitForOutput } from '../cli/cli.js';
+import { openTestStores, storeEnv } from '../support/stores.js';
 
 /**
  * The node process itself, from the build: in the production layout it refuses
@@ -14,7 +15,7 @@ const entry = fileURLToPath(new URL('../../dist/infra/main.js', import.meta.url)
 if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first (npm test does)`);
 
 function env(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', MOCK_DATA_PLATFORM_PORT: '0', LOG_LEVEL: 'warn', EVENTSTORE_URL: '', MONGODB_URL: '' };
+  const base: NodeJS.ProcessEnv = { ...process.env, ...storeEnv(dataDir), PORT: '0', MOCK_DATA_PLATFORM_PORT: '0', LOG_LEVEL: 'warn' };
   for (const name of ['NODE_ENV', 'QUEUE_SECRET', 'DATA_PLATFORM_URL', 'ADMIN_TOKEN']) delete base[name];
   return { ...base, ...extra };
 }
@@ -64,7 +65,8 @@ t.test('only what its roles use: the api alone needs QUEUE_SECRET, not DATA_PLAT
 });
 
 t.test('npm start as before: every role, no NODE_ENV, nothing set: it generates what it needs and runs the mock', async (t) => {
-  const child = spawn(process.execPath, [entry], { env: env(t.testdir(), { LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const { dir } = await openTestStores(t);
+  const child = spawn(process.execPath, [entry], { env: env(dir, { LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL');

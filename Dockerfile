@@ -1,7 +1,7 @@
 # One image for every service; the container's command picks the service.
 # Stages: toolchain -> deps (all dependencies) -> build (dist) ; toolchain ->
 # prod-deps (runtime dependencies only) ; runtime (node, prod-deps, dist).
-# scripts/dockerfile-dry-run.sh runs these steps in order without a Docker engine.
+# scripts/dockerfile-dry-run.mjs (npm run docker:dry-run) runs these steps in order without a Docker engine.
 
 FROM node:20-bookworm-slim AS toolchain
 WORKDIR /app

@@ -37,8 +37,10 @@ export const isNamespaceName = (name: string) => /^[A-Za-z0-9]{1,64}$/.test(name
  */
 export class NamespacedEventStore implements EventStore {
   private readonly prefix: string;
-  /** The namespace's last event seen by a head scan, where the next scan resumes. */
+  /** The namespace's last event seen by a head scan. */
   private knownHead: Position | null = null;
+  /** Every event up to here has been scanned: the next scan resumes after it, whoever wrote since. */
+  private scannedTo: Position | null = null;
 
   private constructor(
     private readonly inner: EventStore,
@@ -147,14 +149,27 @@ export class NamespacedEventStore implements EventStore {
       .pipe(map((message) => (message.kind === 'event' ? { kind: 'event' as const, event: this.outside(message.event) } : message)));
   }
 
-  /** The namespace's last event: a forward scan from the last one found (or the marker), never the whole log. */
+  /**
+   * The namespace's last event: a forward scan of what was committed since the
+   * last scan (from the marker the first time), never the whole log. Positions
+   * grow in commit order, so everything up to the store's head read before a
+   * scan has been seen once the scan ends.
+   */
   async headPosition(): Promise<Position | null> {
+    const storeHead = await this.inner.headPosition();
+    let cursor = [this.floor, this.knownHead, this.scannedTo].reduce<Position>((max, p) => (p !== null && p > max ? p : max), this.floor);
+    if (storeHead === null || storeHead <= cursor) return this.knownHead;
     for (;;) {
-      const page = await this.inner.readAll({ after: this.knownHead ?? this.floor, maxCount: HEAD_PAGE, filter: this.scoped(undefined) });
+      const page = await this.inner.readAll({ after: cursor, maxCount: HEAD_PAGE, filter: this.scoped(undefined) });
       const last = page.at(-1);
-      if (last && (this.knownHead === null || last.position > this.knownHead)) this.knownHead = last.position;
-      if (page.length < HEAD_PAGE) return this.knownHead;
+      if (last) {
+        if (this.knownHead === null || last.position > this.knownHead) this.knownHead = last.position;
+        cursor = last.position;
+      }
+      if (page.length < HEAD_PAGE) break;
     }
+    if (this.scannedTo === null || storeHead > this.scannedTo) this.scannedTo = storeHead;
+    return this.knownHead;
   }
 
   ping(): Promise<void> {

@@ -1,25 +1,52 @@
 # One image for every service; the container's command picks the service.
+# Stages: toolchain -> deps (all dependencies) -> build (dist) ; toolchain ->
+# prod-deps (runtime dependencies only) ; runtime (node, prod-deps, dist).
+# scripts/dockerfile-dry-run.mjs (npm run docker:dry-run) runs these steps in order without a Docker engine.
 
-FROM node:20-bookworm-slim AS build
+FROM node:20-bookworm-slim AS toolchain
 WORKDIR /app
-# better-sqlite3 builds from source when no prebuilt binary fits.
+# better-sqlite3 compiles from source when no prebuilt binary fits.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json ./
-RUN npm ci
-COPY . .
-RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+# Every dependency, dev ones included (typescript builds dist). --ignore-scripts
+# because `npm ci` would run this project's `prepare` (npm run build) before the
+# sources are here; the dependencies whose install scripts are needed are the
+# ones package.json lists under allowScripts, rebuilt by name right after.
+FROM toolchain AS deps
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts \
+  && npm rebuild $(node -p "Object.keys(require('./package.json').allowScripts).join(' ')")
+
+FROM deps AS build
+COPY . .
+# Compiles and type-checks everything, tests included; dist is what runs.
+RUN npm run build
+
+# Runtime dependencies only, compiled here where the toolchain is, so that the
+# runtime stage needs none. Depends on the lock file alone: cached across source changes.
+FROM toolchain AS prod-deps
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts \
+  && npm rebuild $(node -p "Object.keys(require('./package.json').allowScripts).join(' ')")
+
+FROM node:20-bookworm-slim AS runtime
+# NODE_ENV=production is the production layout: a process refuses to start
+# without QUEUE_SECRET (api) or DATA_PLATFORM_URL (dataplatform).
+# The embedded store, when no EVENTSTORE_URL is given, lives in the node user's
+# home, the one place it may write.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    DATA_DIR=/app/data
+    DATA_DIR=/home/node/data
 WORKDIR /app
-COPY --from=build /app/package.json /app/package-lock.json ./
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
-RUN mkdir -p /app/data && chown node:node /app/data
+COPY package.json package-lock.json ./
+COPY --from=prod-deps /app/node_modules ./node_modules
+# Only what runs: not the benchmarks, whose dependencies are dev ones.
+COPY --from=build /app/dist/infra ./dist/infra
+COPY --from=build /app/dist/domains ./dist/domains
+COPY --from=build /app/dist/bus ./dist/bus
+COPY --from=build /app/dist/projections ./dist/projections
 USER node
 EXPOSE 3000
 CMD ["node", "dist/infra/main.js"]

@@ -1,10 +1,13 @@
 import type { SqliteSynchronous } from './eventstore/sqlite.js';
+import { isNamespaceName } from './namespaced-store.js';
 
 /**
  * Every knob of the system, read from the environment. The README lists each
  * with its default; keep the two in step.
  */
 export interface Config {
+  /** NODE_ENV; `production` (the image sets it) puts even an all-in-one process in the production layout. */
+  nodeEnv: string;
   port: number;
   host: string;
   dataDir: string;
@@ -14,6 +17,8 @@ export interface Config {
   eventStoreTailWindow: number;
   consumerMaxBatch: number;
   eventStoreUrl: string | undefined;
+  /** This system's share of a shared event store (see namespaced-store.ts); unset: the whole store. */
+  eventStoreNamespace: string | undefined;
   mongodbUrl: string | undefined;
   mongodbDatabase: string;
   logLevel: string;
@@ -70,8 +75,15 @@ export function fraction(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function namespace(env: Env, name: string): string | undefined {
+  const raw = optional(env, name);
+  if (raw !== undefined && !isNamespaceName(raw)) throw new ConfigError(`${name} must be 1 to 64 letters and digits, got "${raw}"`);
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
+    nodeEnv: env.NODE_ENV || 'development',
     port: integer(env, 'PORT', 3000),
     host: env.HOST || '127.0.0.1',
     dataDir: env.DATA_DIR || './data',
@@ -83,6 +95,7 @@ export function loadConfig(env: Env = process.env): Config {
     eventStoreTailWindow: integer(env, 'EVENTSTORE_TAIL_WINDOW', 10_000, 1),
     consumerMaxBatch: integer(env, 'CONSUMER_MAX_BATCH', 500, 1),
     eventStoreUrl: optional(env, 'EVENTSTORE_URL'),
+    eventStoreNamespace: namespace(env, 'EVENTSTORE_NAMESPACE'),
     mongodbUrl: optional(env, 'MONGODB_URL'),
     mongodbDatabase: env.MONGODB_DATABASE || 'concert',
     logLevel: env.LOG_LEVEL || 'info',
@@ -106,4 +119,38 @@ export function loadConfig(env: Env = process.env): Config {
     mockDataPlatformLatencyMs: integer(env, 'MOCK_DATA_PLATFORM_LATENCY_MS', 20),
     readYourWritesMs: integer(env, 'READ_YOUR_WRITES_MS', 2_000),
   };
+}
+
+/**
+ * The production layout: the image (NODE_ENV=production), or the roles split
+ * over several processes (`--service`). There, what an all-in-one `npm start`
+ * makes up for itself is wrong: a generated QUEUE_SECRET differs per replica
+ * and per restart (every token is a 401 elsewhere), and a missing
+ * DATA_PLATFORM_URL quietly runs the failing mock instead of the real platform.
+ */
+export function isProductionLayout(config: Pick<Config, 'nodeEnv'>, runsEveryRole: boolean): boolean {
+  return config.nodeEnv === 'production' || !runsEveryRole;
+}
+
+/** What a process running `roles` in the production layout must be given; empty when nothing is missing. */
+export function missingForProduction(config: Pick<Config, 'queueSecret' | 'dataPlatformUrl'>, roles: ReadonlySet<string>): string[] {
+  const missing: string[] = [];
+  if (roles.has('api') && !config.queueSecret) {
+    missing.push('QUEUE_SECRET: the api signs queue tokens with it; every api process and every restart must share one');
+  }
+  if (roles.has('dataplatform') && !config.dataPlatformUrl) {
+    missing.push('DATA_PLATFORM_URL: where the dataplatform service delivers paid reservations; unset, a mock that fails on purpose would receive them');
+  }
+  return missing;
+}
+
+/** Throws a ConfigError naming every missing variable, or returns when this process may start. */
+export function checkLayout(config: Config, roles: ReadonlySet<string>, runsEveryRole: boolean): void {
+  if (!isProductionLayout(config, runsEveryRole)) return;
+  const missing = missingForProduction(config, roles);
+  if (missing.length === 0) return;
+  const why = config.nodeEnv === 'production' ? 'NODE_ENV=production' : 'one process per service (--service)';
+  throw new ConfigError(
+    [`refusing to start: the production layout (${why}) needs these set:`, ...missing.map((line) => `  ${line}`)].join('\n'),
+  );
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import type { Config } from './config.js';
+import { checkLayout, type Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import { openStores, type Stores } from './stores.js';
 import { RunningService } from '../bus/service.js';
@@ -49,6 +49,8 @@ export async function startNode(baseConfig: Config, options: StartOptions): Prom
   const clock = options.clock ?? systemClock;
   const log = options.log ?? pino({ level: baseConfig.logLevel });
   const roles = new Set(options.roles);
+  // Before anything is opened or generated: a process that would run wrong refuses outright.
+  checkLayout(baseConfig, roles, ROLES.every((role) => roles.has(role)));
   const config: Config = { ...baseConfig };
   const generated: string[] = [];
   if (roles.has('api') && !config.adminToken) {

@@ -5,14 +5,26 @@ import type { EventStore } from './eventstore/port.js';
 import { SqliteEventStore } from './eventstore/sqlite.js';
 import type { ReadStore } from './readstore/port.js';
 import { SqliteReadStore } from './readstore/sqlite.js';
+import { NamespacedEventStore } from './namespaced-store.js';
 
 export interface Stores {
   events: EventStore;
   reads: ReadStore;
 }
 
-/** The event store named by EVENTSTORE_URL, or the embedded one under DATA_DIR. */
+/** The event store named by EVENTSTORE_URL, or the embedded one under DATA_DIR; only EVENTSTORE_NAMESPACE's share of it when that is set. */
 export async function openEventStore(config: Config): Promise<EventStore> {
+  const store = await openWholeEventStore(config);
+  if (!config.eventStoreNamespace) return store;
+  try {
+    return await NamespacedEventStore.open(store, config.eventStoreNamespace);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function openWholeEventStore(config: Config): Promise<EventStore> {
   if (config.eventStoreUrl) {
     const { EsdbEventStore } = await import('./eventstore/esdb.js');
     return EsdbEventStore.connect(config.eventStoreUrl);

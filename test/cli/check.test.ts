@@ -1,8 +1,7 @@
 import t from 'tap';
-import { join } from 'node:path';
 import { sagaStore } from './saga-store.js';
 import { cli, jsonLines } from './cli.js';
-import { SqliteEventStore } from '../../infra/eventstore/sqlite.js';
+import { openTestStores } from '../support/stores.js';
 import { startTestSystem } from '../support/system.js';
 import { rankingStream } from '../../domains/ranking/sellout.js';
 import { queueTokens, type QueueTokenDoc } from '../../projections/queue-tokens.js';
@@ -27,8 +26,7 @@ t.test('check passes on a store the saga wrote', async (t) => {
 });
 
 t.test('check fails, exit 1, on a store where a debit drove a balance below zero', async (t) => {
-  const dir = t.testdir();
-  const store = new SqliteEventStore({ file: join(dir, 'events.db') });
+  const { dir, events: store } = await openTestStores(t);
   const at = '2030-01-01T10:00:00.000Z';
   const ref = { paymentId: 'p-zed', reservationId: 'r-zed', userId: 'zed', concertId: 'c', scheduleId: 's', seatNo: 1, amount: 100 };
   await store.append('points-zed', [

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { storeEnv } from '../support/stores.js';
 
 /**
  * concertctl as a real child process, the way an operator runs it: the built
- * bin (npm test builds first) in its own process on the test's DATA_DIR, with
+ * bin (npm test builds first) in its own process on the stores the test opened
+ * for that DATA_DIR (the embedded ones, or its share of the servers), with
  * NO_COLOR so output compares as plain text. The build, not the TypeScript
  * source through a loader: a second per spawn adds up over hundreds of runs.
  */
@@ -20,8 +22,7 @@ export interface CliResult {
 }
 
 function env(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  // Never the servers a developer may have configured for the contract tests: this store only.
-  return { ...process.env, DATA_DIR: dataDir, NO_COLOR: '1', EVENTSTORE_URL: '', MONGODB_URL: '', ...extra };
+  return { ...process.env, ...storeEnv(dataDir), NO_COLOR: '1', ...extra };
 }
 
 export function startCli(dataDir: string, args: readonly string[], extraEnv?: Record<string, string>): ChildProcessWithoutNullStreams {

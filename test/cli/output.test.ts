@@ -2,8 +2,7 @@ import t from 'tap';
 import { colorWanted, toJson } from '../../infra/cli/output.js';
 import { summarize } from '../../infra/cli/describe.js';
 import { cli, jsonLines } from './cli.js';
-import { SqliteEventStore } from '../../infra/eventstore/sqlite.js';
-import { join } from 'node:path';
+import { openTestStores } from '../support/stores.js';
 
 const tty = { isTTY: true } as NodeJS.WriteStream;
 const pipe = { isTTY: false } as NodeJS.WriteStream;
@@ -30,10 +29,8 @@ t.test('one-line summaries: scalars as key=value, nested values shrunk, long lin
 });
 
 t.test('the real process: colours when forced, none under NO_COLOR, none ever in --json', async (t) => {
-  const dir = t.testdir();
-  const store = new SqliteEventStore({ file: join(dir, 'events.db') });
+  const { dir, events: store } = await openTestStores(t);
   await store.append('points-ana', [{ type: 'PointsCharged', data: { userId: 'ana', amount: 5 } }]);
-  await store.close();
   const forced = await cli(dir, ['tail', '--from', 'start', '--limit', '1'], { NO_COLOR: '', FORCE_COLOR: '1' });
   t.match(forced.stdout, ESC, 'coloured when asked');
   const plain = await cli(dir, ['tail', '--from', 'start', '--limit', '1'], { FORCE_COLOR: '1' });

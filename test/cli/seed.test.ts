@@ -2,26 +2,21 @@ import t from 'tap';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { cli, jsonLines } from './cli.js';
-import { SqliteEventStore } from '../../infra/eventstore/sqlite.js';
 import type { SeededConcert } from '../../infra/seed.js';
+import type { EventStore } from '../../infra/eventstore/port.js';
+import { openTestStores } from '../support/stores.js';
 
-async function concertStreams(dir: string) {
-  const store = new SqliteEventStore({ file: join(dir, 'events.db') });
-  try {
-    return await store.readAll({ filter: { streamPrefixes: ['concert-'] } });
-  } finally {
-    await store.close();
-  }
-}
+/** What the CLI wrote, read back from the same stores (opened first, so that the CLI gets them too). */
+const concertStreams = (store: EventStore) => store.readAll({ filter: { streamPrefixes: ['concert-'] } });
 
 t.test('seed: the demo catalogue, 50 seats a schedule, bookings open now', async (t) => {
-  const dir = t.testdir();
+  const { dir, events: store } = await openTestStores(t);
   const before = Date.now();
   const result = await cli(dir, ['seed', '--json']);
   t.equal(result.code, 0, result.stderr);
   const concerts = jsonLines<SeededConcert>(result.stdout);
   t.ok(concerts.length >= 3, 'a few concerts');
-  const events = await concertStreams(dir);
+  const events = await concertStreams(store);
   for (const concert of concerts) {
     const own = events.filter((e) => e.streamId === `concert-${concert.concertId}`);
     t.same(own.map((e) => e.type), ['ConcertRegistered', ...concert.schedules.map(() => 'ScheduleOpened')], concert.title);
@@ -44,19 +39,20 @@ t.test('seed --file: POST /concerts bodies; a file the decider would refuse writ
     ]),
     'bad.json': JSON.stringify({ concerts: [{ title: 'Fine', schedules: [{ startsAt: '2031-05-01T19:00:00Z', seatCount: 10, price: 70 }] }, { title: 'Empty room', schedules: [{ startsAt: '2031-05-01T19:00:00Z', seatCount: 0, price: 70 }] }] }),
   });
+  const { events: store } = await openTestStores(t, { dir });
   const good = await cli(dir, ['seed', '--file', join(dir, 'good.json'), '--json']);
   t.equal(good.code, 0, good.stderr);
   t.match(jsonLines<SeededConcert>(good.stdout), [
     { title: 'Night one', schedules: [{ seatCount: 10, price: 70 }] },
     { title: 'Night two', schedules: [{ seatCount: 20, price: 90, bookingOpensAt: '2031-04-01T00:00:00Z' }] },
   ]);
-  const written = (await concertStreams(dir)).length;
+  const written = (await concertStreams(store)).length;
   t.equal(written, 4, 'two concerts of one schedule each');
 
   const bad = await cli(dir, ['seed', '--file', join(dir, 'bad.json')]);
   t.equal(bad.code, 1);
   t.match(bad.stderr, 'INVALID_SEAT_COUNT');
-  t.equal((await concertStreams(dir)).length, written, 'not even the good concert of the bad file');
+  t.equal((await concertStreams(store)).length, written, 'not even the good concert of the bad file');
 
   writeFileSync(join(dir, 'shape.json'), JSON.stringify({ title: 'No schedules key' }));
   const shape = await cli(dir, ['seed', '--file', join(dir, 'shape.json')]);

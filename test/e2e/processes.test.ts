@@ -3,29 +3,36 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AddressInfo } from 'node:net';
 import { ROLES } from '../../infra/runner.js';
+import { buildMockDataPlatform } from '../../domains/dataplatform/mock-server.js';
+import { openTestStores } from '../support/stores.js';
 
 /**
- * The seven services and the API as eight processes on one SQLite file,
+ * The seven services and the API as eight processes on the test's stores (one
+ * SQLite file, or the test's share of EventStoreDB and MongoDB),
  * started from the build like `npm start -- --service <name>`; a payment goes
  * through them over HTTP.
  */
 const entry = fileURLToPath(new URL('../../dist/infra/main.js', import.meta.url));
 
 t.test('one process per service, sharing only the stores: a payment completes', { skip: !existsSync(entry) && 'run `npm run build` first (npm test does)' }, async (t) => {
-  const dir = t.testdir();
+  const stores = await openTestStores(t);
   const port = 3400 + Math.floor(Math.random() * 500);
   const base = `http://127.0.0.1:${port}`;
+  // Split roles are the production layout: the dataplatform process needs a real receiver's address.
+  const platform = buildMockDataPlatform({ failureRate: 0 });
+  await platform.listen({ port: 0, host: '127.0.0.1' });
+  t.teardown(() => platform.close());
   const env = {
     ...process.env,
-    DATA_DIR: dir,
+    ...stores.env,
     PORT: String(port),
     ADMIN_TOKEN: 'admin-secret',
     QUEUE_SECRET: 'queue-secret',
     QUEUE_ADMIT_INTERVAL_MS: '100',
     TIMER_POLL_MS: '50',
-    MOCK_DATA_PLATFORM_PORT: '0',
-    MOCK_DATA_PLATFORM_FAILURE_RATE: '0',
+    DATA_PLATFORM_URL: `http://127.0.0.1:${(platform.server.address() as AddressInfo).port}`,
     LOG_LEVEL: 'warn',
   };
   const children: ChildProcess[] = ROLES.map((role) => {
@@ -100,4 +107,9 @@ t.test('one process per service, sharing only the stores: a payment completes', 
     return list.body[0]?.status === 'RESERVED' ? list.body : undefined;
   });
   t.equal(seats[0]!.status, 'RESERVED');
+  const delivered = await until('the delivery to the data platform', async () => {
+    const records = (await platform.inject({ method: 'GET', url: '/reservations' })).json() as Array<{ paymentId: string }>;
+    return records.length > 0 ? records : undefined;
+  });
+  t.same(delivered.map((r) => r.paymentId), [done.paymentId], 'the dataplatform process delivered the paid reservation to DATA_PLATFORM_URL');
 });

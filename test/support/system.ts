@@ -1,9 +1,7 @@
 import type { Test } from 'tap';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { SqliteEventStore } from '../../infra/eventstore/sqlite.js';
-import { SqliteReadStore } from '../../infra/readstore/sqlite.js';
+import { openTestStores } from './stores.js';
 import { ManualClock } from '../../infra/clock.js';
 import { loadConfig, type Config } from '../../infra/config.js';
 import { RunningService } from '../../bus/service.js';
@@ -30,8 +28,10 @@ export interface TestSystemOptions {
 }
 
 /**
- * The seven services over the real bus, on real SQLite files in a temp dir,
- * with a manual clock and a real data platform server on a loopback port.
+ * The seven services over the real bus, on the test's stores (real SQLite
+ * files in a temp dir, or its own share of EventStoreDB and MongoDB: see
+ * stores.ts), with a manual clock and a real data platform server on a
+ * loopback port.
  */
 export async function startTestSystem(t: Test, options: TestSystemOptions = {}) {
   const dir = t.testdir();
@@ -50,8 +50,8 @@ export async function startTestSystem(t: Test, options: TestSystemOptions = {}) 
   });
   const clock = new ManualClock('2030-01-01T10:00:00.000Z');
   // The store stamps events with the same clock: reactions take "now" from the event.
-  const store = new SqliteEventStore({ file: join(dir, 'events.db'), pollMs: 10, now: () => clock.now() });
-  const reads = new SqliteReadStore({ file: join(dir, 'readmodels.db') });
+  const stores = await openTestStores(t, { dir, pollMs: 10, now: () => clock.now() });
+  const { events: store, reads } = stores;
   const send = dataPlatformSender({ url, timeoutMs: 2_000 });
   let services = new Map<ServiceName, RunningService>();
 
@@ -148,16 +148,17 @@ export async function startTestSystem(t: Test, options: TestSystemOptions = {}) 
   }
 
   await start();
+  // Before the stores close (openTestStores' teardown, registered earlier, runs later).
   t.teardown(async () => {
     await stop();
-    await store.close();
-    await reads.close();
     if (platformUp) await platform.close();
   });
 
   return {
     store,
     reads,
+    /** The stores as a child process opens them (DATA_DIR, and the servers' variables when the tests run on them). */
+    stores,
     clock,
     config,
     platform: () => platform,

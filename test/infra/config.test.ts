@@ -1,0 +1,41 @@
+import t from 'tap';
+import { checkLayout, ConfigError, isProductionLayout, loadConfig, missingForProduction } from '../../infra/config.js';
+
+const every = true;
+const split = false;
+
+t.test('the production layout: NODE_ENV=production, or roles split over processes', async (t) => {
+  t.equal(loadConfig({}).nodeEnv, 'development', 'NODE_ENV defaults to development');
+  t.equal(isProductionLayout(loadConfig({}), every), false, 'npm start: every role in one process, no NODE_ENV');
+  t.equal(isProductionLayout(loadConfig({ NODE_ENV: 'production' }), every), true, 'the image sets NODE_ENV=production');
+  t.equal(isProductionLayout(loadConfig({}), split), true, 'one process per service');
+  t.equal(isProductionLayout(loadConfig({ NODE_ENV: 'test' }), every), false, 'only "production" counts');
+});
+
+t.test('what is missing depends on the roles a process runs', async (t) => {
+  const bare = loadConfig({});
+  t.same(missingForProduction(bare, new Set(['payment', 'point'])), [], 'neither is used by these roles');
+  t.match(missingForProduction(bare, new Set(['api'])), [/^QUEUE_SECRET: /]);
+  t.match(missingForProduction(bare, new Set(['dataplatform'])), [/^DATA_PLATFORM_URL: /]);
+  t.equal(missingForProduction(bare, new Set(['api', 'dataplatform'])).length, 2);
+  const given = loadConfig({ QUEUE_SECRET: 's', DATA_PLATFORM_URL: 'http://platform.example' });
+  t.same(missingForProduction(given, new Set(['api', 'dataplatform'])), [], 'both set');
+  t.match(missingForProduction(loadConfig({ QUEUE_SECRET: '' }), new Set(['api'])), [/^QUEUE_SECRET/], 'an empty value counts as unset');
+});
+
+t.test('checkLayout refuses with one message naming the layout and every missing variable', async (t) => {
+  const all = new Set(['api', 'dataplatform']);
+  t.doesNotThrow(() => checkLayout(loadConfig({}), all, every), 'npm start keeps generating a secret and running the mock');
+  const error = (() => {
+    try {
+      checkLayout(loadConfig({ NODE_ENV: 'production' }), all, every);
+    } catch (caught) {
+      return caught;
+    }
+    return undefined;
+  })();
+  t.type(error, ConfigError);
+  t.match((error as Error).message, /^refusing to start: the production layout \(NODE_ENV=production\) needs these set:\n  QUEUE_SECRET: .*\n  DATA_PLATFORM_URL: /);
+  t.throws(() => checkLayout(loadConfig({}), new Set(['dataplatform']), split), /one process per service \(--service\)[^]*DATA_PLATFORM_URL/);
+  t.doesNotThrow(() => checkLayout(loadConfig({ NODE_ENV: 'production', QUEUE_SECRET: 's', DATA_PLATFORM_URL: 'http://p' }), all, every));
+});

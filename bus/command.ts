@@ -56,17 +56,59 @@ async function readAggregate<State, Command, Event extends DomainEvent>(
 /** Loads a stream's current state (for routes that answer from the aggregate, like a repeat request). */
 export const load = readAggregate;
 
+/** The commands under way per stream, per store: the tail of each stream's queue. */
+const lanes = new WeakMap<EventStore, Map<string, Promise<unknown>>>();
+
+/**
+ * Runs `work` after every earlier command on the same stream in this process
+ * has finished. Concurrent commands on one stream (thirty charges to one
+ * wallet, fifty holds on one seat) then decide one after the other on fresh
+ * state instead of racing to the store, where all but one would fail their
+ * expected revision and retry: a race whose length depended on how the
+ * retries' timers happened to fall. Conflicts now come only from other
+ * processes, and the bounded retries below are for those.
+ */
+function inLane<T>(store: EventStore, streamId: string, work: () => Promise<T>): Promise<T> {
+  let streams = lanes.get(store);
+  if (!streams) {
+    streams = new Map();
+    lanes.set(store, streams);
+  }
+  const before = streams.get(streamId);
+  const run = before ? before.then(work, work) : work();
+  const tail = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  streams.set(streamId, tail);
+  void tail.then(() => {
+    if (streams.get(streamId) === tail) streams.delete(streamId);
+  });
+  return run;
+}
+
 /**
  * load → decide → append with the expected revision; on a conflict, load
  * again and decide again, a bounded number of times. A Rejection thrown by
- * the decider propagates unchanged.
+ * the decider propagates unchanged. Commands on one stream in one process
+ * take turns (see inLane).
  */
-export async function handleCommand<State, Command, Event extends DomainEvent>(
+export function handleCommand<State, Command, Event extends DomainEvent>(
   store: EventStore,
   aggregate: Aggregate<State, Command, Event>,
   streamId: string,
   command: Command,
   options: CommandOptions = {},
+): Promise<CommandResult<State, Event>> {
+  return inLane(store, streamId, () => decideAndAppend(store, aggregate, streamId, command, options));
+}
+
+async function decideAndAppend<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  aggregate: Aggregate<State, Command, Event>,
+  streamId: string,
+  command: Command,
+  options: CommandOptions,
 ): Promise<CommandResult<State, Event>> {
   const maxAttempts = options.maxAttempts ?? 20;
   for (let attempt = 1; ; attempt++) {

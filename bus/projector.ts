@@ -24,6 +24,8 @@ export class Projector {
   private readonly positions = new Map<string, Position | null>();
   private consumer: Consumer | undefined;
   private readonly log: Log;
+  /** Who waits for which document to change: `projection \0 id` → resolvers. */
+  private readonly watchers = new Map<string, Set<(changed: boolean) => void>>();
 
   constructor(private readonly options: ProjectorOptions) {
     this.log = options.log ?? silentLog;
@@ -91,7 +93,49 @@ export class Projector {
     }
     if (commits.length === 0) return;
     await this.options.reads.commit(commits);
-    for (const { projection } of commits) this.positions.set(projection, upTo);
+    for (const { projection, changes } of commits) {
+      this.positions.set(projection, upTo);
+      if (this.watchers.size === 0) continue;
+      for (const change of changes) this.notify(`${projection}\0${change.op === 'upsert' ? change.doc.id : change.id}`);
+    }
+  }
+
+  private notify(key: string): void {
+    const waiting = this.watchers.get(key);
+    if (!waiting) return;
+    this.watchers.delete(key);
+    for (const resolve of waiting) resolve(true);
+  }
+
+  /**
+   * Resolves true when a model's document is next written, false when
+   * `timeoutMs` passes first or `signal` aborts. A long poll waits on its own document rather
+   * than on every batch: a thousand pollers then cost nothing while their
+   * payments are pending. Call it before reading the document, so that a
+   * change in between is not missed.
+   */
+  changed(name: string, id: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    const key = `${name}\0${id}`;
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve(false);
+      let waiting = this.watchers.get(key);
+      if (!waiting) {
+        waiting = new Set();
+        this.watchers.set(key, waiting);
+      }
+      const done = (changed: boolean) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', abort);
+        const set = this.watchers.get(key);
+        set?.delete(done);
+        if (set?.size === 0) this.watchers.delete(key);
+        resolve(changed);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const abort = () => done(false);
+      signal?.addEventListener('abort', abort, { once: true });
+      waiting.add(done);
+    });
   }
 
   /** How far a model has applied $all (null before its first batch). */

@@ -1,4 +1,5 @@
-import { map, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { mapFollowed, observe } from './eventstore/messages.js';
 import { StreamNotFoundError, WrongExpectedVersionError } from './eventstore/errors.js';
 import type {
   AppendResult,
@@ -7,6 +8,7 @@ import type {
   EventFilter,
   EventStore,
   ExpectedRevision,
+  FollowOptions,
   Position,
   ReadAllOptions,
   ReadStreamOptions,
@@ -143,10 +145,19 @@ export class NamespacedEventStore implements EventStore {
   }
 
   subscribe(options: SubscribeOptions = {}): Observable<SubscriptionMessage> {
+    return observe((signal) => this.follow({ ...options, signal }));
+  }
+
+  follow(options: FollowOptions = {}): AsyncIterable<SubscriptionMessage[]> {
     const from = options.from ?? 'start';
-    return this.inner
-      .subscribe({ from: from === 'end' ? 'end' : { after: this.after(from === 'start' ? undefined : from.after) }, filter: this.scoped(options.filter) })
-      .pipe(map((message) => (message.kind === 'event' ? { kind: 'event' as const, event: this.outside(message.event) } : message)));
+    return mapFollowed(
+      this.inner.follow({
+        ...options,
+        from: from === 'end' ? 'end' : { after: this.after(from === 'start' ? undefined : from.after) },
+        filter: this.scoped(options.filter),
+      }),
+      this.outside,
+    );
   }
 
   /**

@@ -13,7 +13,6 @@ import { requestPayment } from './request-payment.js';
 
 const MAX_WAIT_MS = 30_000;
 /** The long poll looks again at least this often, even when no progress woke it. */
-const POLL_MS = 20;
 
 const status = { type: 'string', enum: ['PENDING', 'COMPLETED', 'FAILED'] } as const;
 const reason = { type: 'string', enum: ['HOLD_EXPIRED', 'NOT_HOLDER', 'ALREADY_RESERVED', 'INSUFFICIENT_BALANCE', 'TIMEOUT'] } as const;
@@ -141,14 +140,18 @@ export function paymentRoutes(ctx: ApiContext): FastifyPluginAsync {
         let doc = await ctx.consistency.find(ctx.views.payments, payments, paymentId);
         if (!doc) throw notFound('PAYMENT_NOT_FOUND', `no payment ${paymentId}`);
         const deadline = Date.now() + (request.query.waitMs ?? 0);
-        let gone = false;
-        reply.raw.once('close', () => {
-          gone = true;
-        });
-        while (doc.status === 'PENDING' && !gone && !ctx.closing.aborted) {
+        // The wait ends when the client goes away or the server closes, not only when the payment moves.
+        const gone = new AbortController();
+        reply.raw.once('close', () => gone.abort());
+        const ended = AbortSignal.any([gone.signal, ctx.closing]);
+        while (doc.status === 'PENDING' && !ended.aborted) {
           const left = deadline - Date.now();
           if (left <= 0) break;
-          await ctx.readSide.moved(payments.name, Math.min(left, POLL_MS));
+          // Asked before reading again, so that a change landing in between is not missed.
+          const change = ctx.readSide.changed(payments.name, paymentId, left, ended);
+          doc = (await ctx.views.payments.get(paymentId)) ?? doc;
+          if (doc.status !== 'PENDING') break;
+          await change;
           doc = (await ctx.views.payments.get(paymentId)) ?? doc;
         }
         return viewOf(doc);

@@ -30,3 +30,11 @@ export function observe(follow: (signal: AbortSignal) => AsyncIterable<Subscript
     return () => halt.abort();
   });
 }
+
+/** The same batches with every event passed through `change`: for wrappers that rename or restamp events. */
+export async function* mapFollowed(
+  batches: AsyncIterable<SubscriptionMessage[]>,
+  change: (event: RecordedEvent) => RecordedEvent,
+): AsyncGenerator<SubscriptionMessage[]> {
+  for await (const batch of batches) yield batch.map((m) => (m.kind === 'event' ? { kind: 'event', event: change(m.event) } : m));
+}

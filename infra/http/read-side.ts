@@ -19,19 +19,6 @@ export interface ReadSideOptions {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Resolves true when `promise` settles within `ms`, false otherwise; the timer never outlives the race. */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * The API's read models: runs the given projections, and tells the routes
  * when a model has caught up with a position, which is how a client reads its
@@ -42,8 +29,6 @@ export class ReadSide {
   private readonly projector: Projector;
   private readonly ownsProjector: boolean;
   private readonly mine: Set<string>;
-  /** One waiter per model for its next position, shared by every long poll, so idle polls do not pile waiters up. */
-  private readonly next = new Map<string, { position: Position; progress: Promise<boolean> }>();
   private readonly pollMs: number;
 
   constructor(private readonly options: ReadSideOptions) {
@@ -104,25 +89,14 @@ export class ReadSide {
   }
 
   /**
-   * Waits until the model moves past where it is now, or `timeoutMs` passes:
-   * a long poll wakes on the model's progress rather than on a fixed beat.
+   * Resolves when the model next writes document `id` (true), or after
+   * `timeoutMs` or when `signal` aborts (false). For a model another process runs, whose writes this
+   * one cannot see, it waits at most the checkpoint poll interval, and the
+   * caller looks again.
    */
-  async moved(name: string, timeoutMs: number): Promise<void> {
-    if (!this.runs(name)) {
-      await sleep(Math.min(this.pollMs, timeoutMs));
-      return;
-    }
-    const at = this.projector.position(name);
-    const position = at === null ? 1n : at + 1n;
-    let waiter = this.next.get(name);
-    if (waiter?.position !== position) {
-      const progress = this.projector.reached(position).then((reached) => {
-        if (this.next.get(name)?.position === position) this.next.delete(name);
-        return reached;
-      });
-      waiter = { position, progress };
-      this.next.set(name, waiter);
-    }
-    await within(waiter.progress, timeoutMs);
+  async changed(name: string, id: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.runs(name)) return this.projector.changed(name, id, timeoutMs, signal);
+    await sleep(Math.min(this.pollMs, timeoutMs));
+    return false;
   }
 }

@@ -1,4 +1,4 @@
-import { map } from 'rxjs';
+import { mapFollowed, observe } from '../../infra/eventstore/messages.js';
 import type { EventStore, RecordedEvent } from '../../infra/eventstore/port.js';
 
 /** Where the test clock's time travels with an event on a server store. */
@@ -30,7 +30,8 @@ export function clockStamped(inner: EventStore, now: () => Date): EventStore {
     resetCheckpoint: (subscriber) => inner.resetCheckpoint(subscriber),
     readStream: async (streamId, options) => (await inner.readStream(streamId, options)).map(restamp),
     readAll: async (options) => (await inner.readAll(options)).map(restamp),
-    subscribe: (options) => inner.subscribe(options).pipe(map((message) => (message.kind === 'event' ? { kind: 'event' as const, event: restamp(message.event) } : message))),
+    subscribe: (options) => observe((signal) => mapFollowed(inner.follow({ ...options, signal }), restamp)),
+    follow: (options) => mapFollowed(inner.follow(options), restamp),
     headPosition: () => inner.headPosition(),
     ping: () => inner.ping(),
     close: () => inner.close(),

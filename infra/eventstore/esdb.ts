@@ -4,10 +4,7 @@ import {
   END,
   EventStoreDBClient,
   FORWARDS,
-  NO_STREAM,
   START,
-  WrongExpectedVersionError as EsdbWrongExpectedVersionError,
-  jsonEvent,
   type AllStreamResolvedEvent,
   type AllStreamSubscription,
   type ReadPosition,
@@ -15,6 +12,7 @@ import {
 } from '@eventstore/db-client';
 import { Observable } from 'rxjs';
 import { StreamNotFoundError } from './errors.js';
+import { EsdbCheckpoints } from './esdb-checkpoints.js';
 import {
   matchesFilter,
   type AppendResult,
@@ -35,7 +33,6 @@ import {
   isSystemType,
   normalizeFilter,
   packPosition,
-  parseCheckpoint,
   positionOf,
   serverFilter,
   toEsdbEvent,
@@ -61,11 +58,6 @@ const SCAN_PAGE = 1000;
 /** readAll without maxCount returns this many events, like the embedded store's page. */
 const DEFAULT_PAGE = 1000;
 
-/** Checkpoints are events of a type no filter lets through and no $all read returns. */
-const CHECKPOINT_TYPE = '$ReactionCheckpoint';
-const checkpointStream = (subscriber: string) => `checkpoint-${subscriber}`;
-/** Concurrent writers of one checkpoint retry this often before giving up. */
-const CHECKPOINT_ATTEMPTS = 10;
 
 /**
  * The event store on EventStoreDB / KurrentDB through the gRPC client. It keeps
@@ -79,7 +71,11 @@ export class EsdbEventStore implements EventStore {
   /** Completes live subscriptions when the store closes. */
   private readonly live = new Set<() => void>();
 
-  private constructor(private readonly client: EventStoreDBClient) {}
+  private readonly checkpoints: EsdbCheckpoints;
+
+  private constructor(private readonly client: EventStoreDBClient) {
+    this.checkpoints = new EsdbCheckpoints(client, (streamId, options) => this.readStream(streamId, options));
+  }
 
   /** Over a client made elsewhere (other credentials, a scripted client in tests); `close` disposes it. */
   static over(client: EventStoreDBClient): EsdbEventStore {
@@ -353,57 +349,15 @@ export class EsdbEventStore implements EventStore {
   }
 
   async readCheckpoint(subscriber: string): Promise<Position | null> {
-    return (await this.lastCheckpoint(subscriber)).position;
+    return this.checkpoints.read(subscriber);
   }
 
-  /** The newest checkpoint event of a subscriber and the revision it sits at (-1: none yet). */
-  private async lastCheckpoint(subscriber: string): Promise<{ position: Position | null; revision: number }> {
-    try {
-      const [last] = await this.readStream(checkpointStream(subscriber), { direction: 'backwards', maxCount: 1 });
-      return last ? { position: parseCheckpoint(subscriber, last.data), revision: last.revision } : { position: null, revision: -1 };
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return { position: null, revision: -1 };
-      throw error;
-    }
-  }
-
-  /**
-   * A checkpoint is an event in the subscriber's own stream, which keeps only
-   * its newest event (maxCount 1). The write expects the revision it read, so
-   * of two racing writers the lower one re-reads and steps back: a checkpoint
-   * never moves backwards.
-   */
   async writeCheckpoint({ subscriber, position }: Checkpoint): Promise<void> {
-    await this.recordCheckpoint(subscriber, (current) => current === null || position > current, position);
+    await this.checkpoints.write(subscriber, position);
   }
 
-  /** Forgets a checkpoint by recording "none", so the subscriber starts from the beginning. */
   async resetCheckpoint(subscriber: string): Promise<void> {
-    await this.recordCheckpoint(subscriber, (current) => current !== null, null);
-  }
-
-  private async recordCheckpoint(
-    subscriber: string,
-    shouldWrite: (current: Position | null) => boolean,
-    position: Position | null,
-  ): Promise<void> {
-    const stream = checkpointStream(subscriber);
-    for (let attempt = 0; attempt < CHECKPOINT_ATTEMPTS; attempt++) {
-      const current = await this.lastCheckpoint(subscriber);
-      if (!shouldWrite(current.position)) return;
-      if (current.revision === -1) await this.client.setStreamMetadata(stream, { maxCount: 1 });
-      try {
-        await this.client.appendToStream(
-          stream,
-          jsonEvent({ type: CHECKPOINT_TYPE, data: { position: position === null ? null : position.toString() } }),
-          { expectedRevision: current.revision === -1 ? NO_STREAM : BigInt(current.revision) },
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof EsdbWrongExpectedVersionError)) throw error;
-      }
-    }
-    throw new Error(`checkpoint of ${subscriber}: still contended after ${CHECKPOINT_ATTEMPTS} attempts`);
+    await this.checkpoints.reset(subscriber);
   }
 
   async headPosition(): Promise<Position | null> {

@@ -22,3 +22,23 @@ t.test("EventStoreDB's correlation convention: $correlationId and $causationId o
   const [read] = await store.readStream('seat-1');
   t.same(read!.metadata, { correlationId: 'pay-1', causationId: 'cmd-1', by: 'ana' }, 'read back as the rest of the code names them');
 });
+
+t.test('a reaction checkpoint is written without reading it back each time, in a stream that keeps one', async (t) => {
+  const { server, store } = open();
+  t.teardown(() => store.close());
+  for (let n = 1; n <= 20; n++) await store.writeCheckpoint({ subscriber: 'r', position: BigInt(n) });
+  t.ok((server.streamReads.get('checkpoint-r') ?? 0) <= 1, `${server.streamReads.get('checkpoint-r') ?? 0} reads of the checkpoint stream for 20 writes`);
+  t.same(server.streamMetadata.get('checkpoint-r'), { maxCount: 1 }, '$maxCount 1: a scavenge may reclaim the rest');
+  t.equal(server.calls.setStreamMetadata, 1, 'the metadata is set once');
+  t.equal(await store.readCheckpoint('r'), 20n);
+  // Another process moves it meanwhile: the next write notices, and still never goes backwards.
+  const other = EsdbEventStore.over(server.client);
+  await other.writeCheckpoint({ subscriber: 'r', position: 50n });
+  await store.writeCheckpoint({ subscriber: 'r', position: 30n });
+  t.equal(await store.readCheckpoint('r'), 50n, 'never backwards');
+  await other.writeCheckpoint({ subscriber: 'r', position: 55n });
+  await store.writeCheckpoint({ subscriber: 'r', position: 60n });
+  t.equal(await store.readCheckpoint('r'), 60n, 'a stale revision is read again, then written');
+  await store.resetCheckpoint('r');
+  t.equal(await other.readCheckpoint('r'), null, 'reset');
+});

@@ -13,6 +13,7 @@ import {
 import { Observable } from 'rxjs';
 import { StreamNotFoundError } from './errors.js';
 import { EsdbCheckpoints } from './esdb-checkpoints.js';
+import { EsdbHead } from './esdb-head.js';
 import {
   matchesFilter,
   type AppendResult,
@@ -72,8 +73,10 @@ export class EsdbEventStore implements EventStore {
   private readonly live = new Set<() => void>();
 
   private readonly checkpoints: EsdbCheckpoints;
+  private readonly head: EsdbHead;
 
   private constructor(private readonly client: EventStoreDBClient) {
+    this.head = new EsdbHead(client);
     this.checkpoints = new EsdbCheckpoints(client, (streamId, options) => this.readStream(streamId, options));
   }
 
@@ -361,8 +364,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   async headPosition(): Promise<Position | null> {
-    for await (const { position } of this.scan('backwards', null)) return position;
-    return null;
+    return this.head.lastEvent();
   }
 
   async ping(): Promise<void> {

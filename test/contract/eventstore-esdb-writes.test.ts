@@ -1,6 +1,6 @@
 import t from 'tap';
 import { v4 as uuid } from 'uuid';
-import { EsdbEventStore } from '../../infra/eventstore/esdb.js';
+import { EsdbEventStore, packPosition } from '../../infra/eventstore/esdb.js';
 import { ScriptedEventStoreDB } from '../support/esdb-scripted.js';
 
 /**
@@ -41,4 +41,16 @@ t.test('a reaction checkpoint is written without reading it back each time, in a
   t.equal(await store.readCheckpoint('r'), 60n, 'a stale revision is read again, then written');
   await store.resetCheckpoint('r');
   t.equal(await other.readCheckpoint('r'), null, 'reset');
+});
+
+t.test('the head is found in a few records at the end, not a page of a thousand', async (t) => {
+  const { server, store } = open();
+  t.teardown(() => store.close());
+  t.equal(await store.headPosition(), null, 'an empty store has none');
+  for (let i = 0; i < 600; i++) await store.append(`busy-${i % 7}`, [{ id: uuid(), type: 'Busy', data: { i } }]);
+  await store.writeCheckpoint({ subscriber: 'r', position: 1n });
+  const before = server.recordsSentByReads;
+  const head = await store.headPosition();
+  t.equal(head, packPosition(server.log.filter((e) => !e.type.startsWith('$')).at(-1)!.position), 'the last application event');
+  t.ok(server.recordsSentByReads - before <= 32, `${server.recordsSentByReads - before} records read`);
 });

@@ -1,19 +1,18 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   BACKWARDS,
   END,
   EventStoreDBClient,
   FORWARDS,
   START,
-  type AllStreamResolvedEvent,
-  type AllStreamSubscription,
   type ReadPosition,
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { StreamNotFoundError } from './errors.js';
 import { EsdbCheckpoints } from './esdb-checkpoints.js';
 import { EsdbHead } from './esdb-head.js';
+import { followAll, type Readers } from './esdb-follow.js';
+import { observe } from './messages.js';
 import {
   matchesFilter,
   type AppendResult,
@@ -35,7 +34,6 @@ import {
   normalizeFilter,
   packPosition,
   positionOf,
-  serverFilter,
   toEsdbEvent,
   toEsdbExpected,
   toRecorded,
@@ -44,14 +42,6 @@ import {
 } from './esdb-mapping.js';
 
 export { eventTypeRegex, packPosition, unpackPosition } from './esdb-mapping.js';
-
-/**
- * How often the server reports progress through filtered-out events: every
- * this many search windows (32 events each by default), so roughly every 320
- * events scanned. Often enough to spare a restart a long rescan, rarely enough
- * not to drown the subscriber in checkpoints.
- */
-const CHECKPOINT_INTERVAL = 10;
 
 /** Raw $all events asked for per read while scanning with a filter applied here. */
 const SCAN_PAGE = 1000;
@@ -69,8 +59,9 @@ const DEFAULT_PAGE = 1000;
 export class EsdbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
   private closed = false;
-  /** Completes live subscriptions when the store closes. */
-  private readonly live = new Set<() => void>();
+  /** Ends every reader when the store closes. */
+  private readonly closing = new AbortController();
+  private readonly readers: Readers = { closing: this.closing.signal, open: new Set() };
 
   private readonly checkpoints: EsdbCheckpoints;
   private readonly head: EsdbHead;
@@ -230,125 +221,15 @@ export class EsdbEventStore implements EventStore {
     return events;
   }
 
-  /**
-   * Catch-up then live through one server subscription to $all, filtered on
-   * the server. Checkpoints come from the filter's checkpointReached and, once,
-   * from the switch to live: the head read before subscribing has then surely
-   * been passed, which is what lets a filtered reader of a quiet store record
-   * how far it got (the server sends no checkpoint there).
-   */
+  /** The push view of `follow`: one code path for both. */
   subscribe(options: SubscribeOptions = {}): Observable<SubscriptionMessage> {
-    return new Observable<SubscriptionMessage>((subscriber) => {
-      const from = options.from ?? 'start';
-      const filter = normalizeFilter(options.filter);
-      const after = typeof from === 'object' && from.after > 0n ? from.after : null;
-      /** The highest position delivered: no event or checkpoint at or below it goes out again. */
-      let reached: Position = after ?? -1n;
-      let stopped = false;
-      let subscription: AllStreamSubscription | undefined;
-
-      const fail = (error: unknown) => {
-        if (stopped) return;
-        stopped = true;
-        this.live.delete(complete);
-        subscriber.error(error);
-      };
-      const complete = () => {
-        if (stopped) return;
-        stopped = true;
-        subscriber.complete();
-      };
-
-      /**
-       * The client hands checkpoints and the caught-up signal over while the
-       * events before them may still wait in its read buffer; a checkpoint goes
-       * out only once they have been delivered, so it never runs ahead of them.
-       */
-      const delivered = async () => {
-        while (!stopped && subscription && subscription.readableLength > 0) await nextTurn();
-      };
-      const checkpoint = (position: Position) => {
-        if (stopped || position <= reached) return;
-        reached = position;
-        subscriber.next({ kind: 'checkpoint', position });
-      };
-
-      const start = async () => {
-        const head = await this.headPosition();
-        if (stopped) return;
-        const fromPosition: ReadPosition = from === 'end' ? END : after === null ? START : unpackPosition(after);
-        subscription = this.client.subscribeToAll({
-          fromPosition,
-          filter: serverFilter(filter, {
-            checkpointInterval: CHECKPOINT_INTERVAL,
-            checkpointReached: async (_subscription, position) => {
-              await delivered();
-              checkpoint(packPosition(position));
-            },
-          }),
-        });
-        let caughtUp = false;
-        subscription.on('data', (resolved: AllStreamResolvedEvent) => {
-          const event = resolved.event;
-          if (stopped || !event) return;
-          const position = packPosition(event.position);
-          if (position <= reached) return;
-          reached = position;
-          if (isSystemType(event.type) || !matchesFilter(filter, event.streamId, event.type)) return;
-          subscriber.next({ kind: 'event', event: toRecorded(event, position) });
-        });
-        subscription.on('caughtUp', () => {
-          if (caughtUp || head === null) return;
-          caughtUp = true;
-          void delivered().then(() => checkpoint(head));
-        });
-        subscription.on('error', fail);
-        // The server ended a subscription nobody cancelled: the subscriber must know, to resubscribe.
-        subscription.on('end', () => fail(new Error('EventStoreDB ended the subscription to $all')));
-      };
-
-      this.live.add(complete);
-      start().catch(fail);
-      return () => {
-        stopped = true;
-        this.live.delete(complete);
-        void subscription?.unsubscribe();
-      };
-    });
+    return observe((signal) => this.follow({ ...options, signal }));
   }
 
-  // TODO(issue 9/10): a pulled server subscription with bounded buffering; this bridge buffers without bound meanwhile.
+  /** Pulled from one server subscription to $all, filtered on the server (see esdb-follow.ts). Closing the store ends it. */
   async *follow(options: FollowOptions = {}): AsyncGenerator<SubscriptionMessage[]> {
-    const buffer: SubscriptionMessage[] = [];
-    let failure: unknown;
-    let wake: (() => void) | undefined;
-    const subscription = this.subscribe(options).subscribe({
-      next: (message) => {
-        buffer.push(message);
-        wake?.();
-      },
-      error: (error: unknown) => {
-        failure = error ?? new Error('subscription failed');
-        wake?.();
-      },
-    });
-    const abort = () => wake?.();
-    options.signal?.addEventListener('abort', abort);
-    try {
-      for (;;) {
-        if (options.signal?.aborted) return;
-        if (buffer.length > 0) {
-          yield buffer.splice(0, options.maxBatch ?? 500);
-          continue;
-        }
-        if (failure) throw failure;
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-      }
-    } finally {
-      options.signal?.removeEventListener('abort', abort);
-      subscription.unsubscribe();
-    }
+    if (this.closed) throw new Error('event store is closed');
+    yield* followAll(this.client, this.head, options, this.readers);
   }
 
   async readCheckpoint(subscriber: string): Promise<Position | null> {
@@ -374,8 +255,9 @@ export class EsdbEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const complete of [...this.live]) complete();
-    this.live.clear();
+    this.closing.abort();
+    // Their server subscriptions end before the client goes.
+    await Promise.all([...this.readers.open].map((reader) => reader.close()));
     await this.client.dispose();
   }
 }

@@ -87,8 +87,9 @@ class ScriptedCall extends Readable {
       const message = this.produce();
       if (message === null) return;
       if (message === 'end') {
+        // The call's status arrives after its last message, as its own frame.
         this.waiting = false;
-        this.push(null);
+        setImmediate(() => this.destroyed || this.push(null));
         return;
       }
       this.sent += 1;

@@ -4,8 +4,6 @@ import {
   EventStoreDBClient,
   FORWARDS,
   START,
-  type ReadPosition,
-  type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
 import type { Observable } from 'rxjs';
 import { StreamNotFoundError } from './errors.js';
@@ -14,7 +12,6 @@ import { EsdbHead } from './esdb-head.js';
 import { followAll, type Readers } from './esdb-follow.js';
 import { observe } from './messages.js';
 import {
-  matchesFilter,
   type AppendResult,
   type Checkpoint,
   type EventData,
@@ -30,21 +27,15 @@ import {
 } from './port.js';
 import {
   checkExpected,
-  isSystemType,
-  normalizeFilter,
   packPosition,
   positionOf,
   toEsdbEvent,
   toEsdbExpected,
   toRecorded,
   translate,
-  unpackPosition,
 } from './esdb-mapping.js';
 
 export { eventTypeRegex, packPosition, unpackPosition } from './esdb-mapping.js';
-
-/** Raw $all events asked for per read while scanning with a filter applied here. */
-const SCAN_PAGE = 1000;
 
 /** readAll without maxCount returns this many events, like the embedded store's page. */
 const DEFAULT_PAGE = 1000;
@@ -169,54 +160,33 @@ export class EsdbEventStore implements EventStore {
   }
 
   /**
-   * $all in one direction, page by page, without system events, strictly
-   * after (forwards) or before (backwards) `from` when it is given. The
-   * client's $all read has no filter, so filters apply here.
+   * One page of $all, filtered on the server: a subscription from `after`
+   * with the filter, ended at the last record that existed when the read
+   * began (or at maxCount). The client's own $all read has no filter, so
+   * reading it would bring every record here, the server's own included;
+   * the $et-/$ce- projections are no substitute: each is a separate stream
+   * written behind $all, so merging them could skip an event not linked yet.
    */
-  private async *scan(
-    direction: 'forwards' | 'backwards',
-    from: Position | null,
-  ): AsyncGenerator<{ event: EsdbRecordedEvent; position: Position }> {
-    const forwards = direction === 'forwards';
-    let boundary = from;
-    for (;;) {
-      const fromPosition: ReadPosition = boundary === null ? (forwards ? START : END) : unpackPosition(boundary);
-      const read = this.client.readAll({ direction: forwards ? FORWARDS : BACKWARDS, fromPosition, maxCount: SCAN_PAGE });
-      let seen = 0;
-      let last: Position | null = null;
-      let finished = false;
-      try {
-        for await (const resolved of read) {
-          seen += 1;
-          const event = resolved.event;
-          if (!event) continue;
-          const position = packPosition(event.position);
-          last = position;
-          // A read from a position includes the event there; the port's bounds are exclusive.
-          if (boundary !== null && (forwards ? position <= boundary : position >= boundary)) continue;
-          if (isSystemType(event.type)) continue;
-          yield { event, position };
-        }
-        finished = true;
-      } finally {
-        // The caller stopped early: end the server's read instead of letting it stream on.
-        if (!finished) await read.cancel();
-      }
-      if (seen < SCAN_PAGE || last === null) return;
-      boundary = last;
-    }
-  }
-
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    if (this.closed) throw new Error('event store is closed');
     const limit = options.maxCount ?? DEFAULT_PAGE;
-    const filter = normalizeFilter(options.filter);
+    if (limit <= 0) return [];
     const after = options.after !== undefined && options.after > 0n ? options.after : null;
+    const lastRecord = await this.head.last();
+    if (lastRecord === null || (after !== null && after >= lastRecord)) return [];
     const events: RecordedEvent[] = [];
-    if (limit <= 0) return events;
-    for await (const { event, position } of this.scan('forwards', after)) {
-      if (!matchesFilter(filter, event.streamId, event.type)) continue;
-      events.push(toRecorded(event, position));
-      if (events.length >= limit) break;
+    const pages = followAll(
+      this.client,
+      this.head,
+      { from: after === null ? 'start' : { after }, filter: options.filter, maxBatch: Math.min(limit, DEFAULT_PAGE), lastRecord },
+      this.readers,
+    );
+    for await (const batch of pages) {
+      for (const message of batch) {
+        if (message.kind === 'event') events.push(message.event);
+        const reached = message.kind === 'event' ? message.event.position : message.position;
+        if (events.length >= limit || reached >= lastRecord) return events;
+      }
     }
     return events;
   }

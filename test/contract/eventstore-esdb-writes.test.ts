@@ -54,3 +54,20 @@ t.test('the head is found in a few records at the end, not a page of a thousand'
   t.equal(head, packPosition(server.log.filter((e) => !e.type.startsWith('$')).at(-1)!.position), 'the last application event');
   t.ok(server.recordsSentByReads - before <= 32, `${server.recordsSentByReads - before} records read`);
 });
+
+t.test('a filtered $all read is filtered on the server and leaves nothing open', async (t) => {
+  const { server, store } = open();
+  t.teardown(() => store.close());
+  for (let i = 0; i < 300; i++) await store.append(`busy-${i % 7}`, [{ id: uuid(), type: 'Busy', data: { i } }]);
+  await store.append('seat-1', [{ id: uuid(), type: 'Rare', data: {} }]);
+  for (let i = 0; i < 300; i++) await store.append(`busy-${i % 7}`, [{ id: uuid(), type: 'Busy', data: { i } }]);
+  const sentBefore = server.recordsSentByReads + server.subscriptionSent;
+  const rare = await store.readAll({ filter: { eventTypes: ['Rare'] } });
+  t.same(rare.map((e) => e.streamId), ['seat-1']);
+  const sent = server.recordsSentByReads + server.subscriptionSent - sentBefore;
+  t.ok(sent <= 32, `${sent} records sent for one matching event among ${server.log.length}`);
+  t.same((await store.readAll({ after: rare[0]!.position, maxCount: 3 })).map((e) => e.type), ['Busy', 'Busy', 'Busy'], 'after is exclusive, maxCount bounds');
+  t.same(await store.readAll({ after: rare[0]!.position, filter: { eventTypes: ['Rare'] } }), [], 'nothing matches after it: the read ends at the end');
+  for (let wait = 0; server.openCalls > 0 && wait < 50; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
+  t.equal(server.openCalls, 0, 'no subscription left open');
+});

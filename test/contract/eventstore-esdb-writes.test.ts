@@ -1,12 +1,23 @@
 import t from 'tap';
 import { v4 as uuid } from 'uuid';
 import { EsdbEventStore, packPosition } from '../../infra/eventstore/esdb.js';
+import type { EventData } from '../../infra/eventstore/port.js';
+import { park, parkedStream } from '../../bus/parking.js';
 import { ScriptedEventStoreDB } from '../support/esdb-scripted.js';
 
 /**
  * What the EventStoreDB adapter writes, and what writing costs it, against a
  * scripted server (see test/support/esdb-scripted.ts) that counts every call.
  */
+
+/** What a promise rejected with; a success is returned as an error for the assertion to show. */
+const failureOf = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => new Error('expected a failure, but it succeeded'),
+    (error: unknown) => error,
+  );
+
+const event = (type: string): EventData => ({ id: uuid(), type, data: {} });
 
 function open() {
   const server = new ScriptedEventStoreDB();
@@ -70,4 +81,41 @@ t.test('a filtered $all read is filtered on the server and leaves nothing open',
   t.same(await store.readAll({ after: rare[0]!.position, filter: { eventTypes: ['Rare'] } }), [], 'nothing matches after it: the read ends at the end');
   for (let wait = 0; server.openCalls > 0 && wait < 50; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
   t.equal(server.openCalls, 0, 'no subscription left open');
+});
+
+t.test('parking is idempotent by construction: long after the server forgot the id, and when its answer was lost', async (t) => {
+  const { server, store } = open();
+  t.teardown(() => store.close());
+  // The server recognises an `any` append as a repeat only while its cache holds the id.
+  server.idCacheSize = 10;
+  await store.append('seat-1', [event('SeatReserved')]);
+  const [poison] = await store.readStream('seat-1');
+  await park(store, 'reactions-point', 'point.debit', poison!, new Error('boom'), 5, new Date());
+  for (let i = 0; i < 50; i++) await store.append(`busy-${i}`, [event('Busy')]);
+  await park(store, 'reactions-point', 'point.debit', poison!, new Error('boom'), 5, new Date());
+  await store.append('seat-2', [event('SeatReserved')]);
+  const [second] = await store.readStream('seat-2');
+  server.faults.failNextAppend = 'after-write';
+  t.match(await failureOf(park(store, 'reactions-point', 'point.debit', second!, new Error('boom'), 5, new Date())), { type: 'unavailable' }, 'the answer is lost');
+  for (let i = 0; i < 50; i++) await store.append(`busy-more-${i}`, [event('Busy')]);
+  await park(store, 'reactions-point', 'point.debit', second!, new Error('boom'), 5, new Date());
+  const parked = await store.readStream(parkedStream('reactions-point'));
+  t.same(parked.map((e) => (e.data as { eventId: string }).eventId), [poison!.id, second!.id], 'each poison event parked once');
+});
+
+t.test('an append whose answer was lost is retried at its revision and written once', async (t) => {
+  const { server, store } = open();
+  t.teardown(() => store.close());
+  server.idCacheSize = 1;
+  await store.append('seat-1', [event('A')], 'no_stream');
+  const lost = [event('B'), event('C')];
+  server.faults.failNextAppend = 'after-write';
+  t.match(await failureOf(store.append('seat-1', lost, 0)), { type: 'unavailable' });
+  await store.append('other', [event('Evicts the id cache')]);
+  const retried = await store.append('seat-1', lost, 0);
+  t.equal(retried.nextExpectedRevision, 2);
+  t.same((await store.readStream('seat-1')).map((e) => e.type), ['A', 'B', 'C'], 'written once');
+  server.faults.failNextAppend = 'before-write';
+  t.match(await failureOf(store.append('seat-1', [event('D')], 2)), { type: 'unavailable' });
+  t.equal((await store.readStream('seat-1')).length, 3, 'nothing written when the connection dropped first');
 });

@@ -114,6 +114,16 @@ t.test('the adapter over a scripted client', async (t) => {
   });
 });
 
+/**
+ * The shared contract against the scripted server: it checks the adapter's
+ * own logic on every run, where no server runs. What it cannot check is the
+ * server's side (its real idempotency cache, indexes and timing): the same
+ * suite runs against a real server below when EVENTSTORE_URL is set.
+ */
+t.test('EventStoreDB event store: the contract, over the scripted server', async (t) => {
+  eventStoreContract(t, async () => EsdbEventStore.over(new ScriptedEventStoreDB().client));
+});
+
 t.test('EventStoreDB event store: the contract', { skip }, async (t) => {
   eventStoreContract(t, () => EsdbEventStore.connect(url!));
 });

@@ -40,7 +40,6 @@ export { eventTypeRegex, packPosition, unpackPosition } from './esdb-mapping.js'
 /** readAll without maxCount returns this many events, like the embedded store's page. */
 const DEFAULT_PAGE = 1000;
 
-
 /**
  * The event store on EventStoreDB / KurrentDB through the gRPC client. It keeps
  * the port's semantics, which are EventStoreDB's own: expected revisions and

@@ -34,8 +34,11 @@ import { matchesFilter, type EventFilter, type FollowOptions, type Position, typ
  * filter was passed, and read-your-writes would wait its full timeout. When
  * the reader has waited a short while with nothing new, the reader reads the
  * records after its position from the end of $all (usually just the last
- * one) and checkpoints up to the last record before the first one its filter
- * takes: those it has surely not missed, whatever is still in flight.
+ * one) and checkpoints up to the last application event before the first one
+ * its filter takes: those it has surely not missed, whatever is still in
+ * flight. The server's own records are not worth a checkpoint (nobody waits
+ * for them). That costs one read of one record per quiet reader every 50 ms
+ * at first, then every 400 ms.
  */
 
 export interface FollowTuning {
@@ -262,14 +265,22 @@ class AllReader {
     const records = await this.head.since(known, this.tuning.probeLimit);
     if (records === null || this.reached !== known) return null;
     let verified = known;
+    let coming = false;
     for (const record of records) {
+      // The server's own records and reaction checkpoints: no reader waits
+      // for them, and a checkpoint past them would make every reaction
+      // record its own checkpoint, which moves the end again, for ever.
+      if (isSystemType(record.type)) continue;
       // On its way here: the reader has not passed it yet.
-      if (!isSystemType(record.type) && matchesFilter(this.filter, record.streamId, record.type)) break;
+      if (matchesFilter(this.filter, record.streamId, record.type)) {
+        coming = true;
+        break;
+      }
       verified = record.position;
     }
     if (verified <= known) {
-      // Something is coming: look again soon.
-      this.probeDelay = this.tuning.probeMs;
+      // Something is on its way: look again soon.
+      if (coming) this.probeDelay = this.tuning.probeMs;
       return null;
     }
     this.reached = verified;

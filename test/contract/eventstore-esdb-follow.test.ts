@@ -153,3 +153,28 @@ t.test('a dropped connection fails the reader, which resumes from its last posit
   t.same(got, Array.from({ length: 200 }, (_, i) => i), 'every event once, in order');
 });
 
+
+t.test("a quiet reader does not chase the server's own records, so reaction checkpoints cannot keep each other busy", async (t) => {
+  const { store } = open();
+  t.teardown(() => store.close());
+  await store.append('seat-1', [event('Wanted')]);
+  const halt = new AbortController();
+  const messages: SubscriptionMessage[] = [];
+  const reading = (async () => {
+    for await (const batch of store.follow({ from: 'start', filter: { eventTypes: ['Wanted'] }, signal: halt.signal })) messages.push(...batch);
+  })();
+  await sleep(100);
+  const settled = messages.length;
+  // Other reactions record how far they got: records of the server's own kind only.
+  for (let n = 1; n <= 5; n++) {
+    await store.writeCheckpoint({ subscriber: `reactions-${n}`, position: BigInt(n) });
+    await sleep(60);
+  }
+  t.same(messages.slice(settled), [], 'no checkpoint for records no reader waits for');
+  const outside = await store.append('other-1', [event('Unwanted')]);
+  for (let wait = 0; messages.length === settled && wait < 100; wait++) await sleep(10);
+  await sleep(100);
+  t.match(messages.slice(settled), [{ kind: 'checkpoint', position: outside.position }], 'an application event outside the filter: one checkpoint, at it');
+  halt.abort();
+  await reading;
+});

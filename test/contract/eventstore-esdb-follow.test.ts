@@ -178,3 +178,19 @@ t.test("a quiet reader does not chase the server's own records, so reaction chec
   halt.abort();
   await reading;
 });
+
+t.test('aborting ends a reader that is waiting for events, and its server subscription', async (t) => {
+  const { server, store } = open();
+  t.teardown(() => store.close());
+  await store.append('seat-1', [event('Wanted')]);
+  const halt = new AbortController();
+  const batches = store.follow({ from: 'end', signal: halt.signal })[Symbol.asyncIterator]();
+  const waiting = batches.next();
+  await sleep(50);
+  const started = Date.now();
+  halt.abort();
+  t.same(await waiting, { done: true, value: undefined }, 'the iteration ends');
+  t.ok(Date.now() - started < 100, `at once (${Date.now() - started} ms)`);
+  for (let wait = 0; server.openCalls > 0 && wait < 50; wait++) await sleep(10);
+  t.equal(server.openCalls, 0, 'the server subscription ended');
+});

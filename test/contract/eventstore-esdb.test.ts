@@ -159,6 +159,22 @@ t.test('EventStoreDB event store: what only this adapter can get wrong', { skip 
     t.equal(await store.readCheckpoint(`${prefix}-reaction`), 3n);
   });
 
+  t.test('a live filtered reader learns at once that an event outside its filter was passed (read-your-writes)', async (t) => {
+    const halt = new AbortController();
+    t.teardown(() => halt.abort());
+    const batches = store.follow({ from: 'end', filter: { eventTypes: [`${prefix}Wanted`] }, signal: halt.signal })[Symbol.asyncIterator]();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    const outside = await store.append(`${prefix}-other`, [{ id: uuid(), type: 'Unwanted', data: {} }]);
+    for (;;) {
+      const next = await batches.next();
+      if (next.done) return t.fail('the reader ended');
+      const last = next.value.at(-1)!;
+      if ((last.kind === 'event' ? last.event.position : last.position) >= outside.position) break;
+    }
+    t.ok(Date.now() - started < 1_500, `a checkpoint at or past it after ${Date.now() - started} ms`);
+  });
+
   t.test('unsubscribing ends the server subscription; closing completes the rest', async (t) => {
     const other = await EsdbEventStore.connect(url!);
     let completed = false;

@@ -3,7 +3,8 @@ import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { isStreamNotFound } from '../eventstore/errors.js';
 import type { Stores } from '../stores.js';
 import type { Config } from '../config.js';
-import { parkedStream, type EventParked, type ParkedEventRedriven } from '../../bus/parking.js';
+import { appendToParking, parkedStream, type EventParked, type ParkedEventRedriven } from '../../bus/parking.js';
+import { derivedEventId } from '../../bus/ids.js';
 import { reactionSubscriber, runReaction } from '../../bus/reactions.js';
 import { allEvents } from './all-events.js';
 import { CliError, createOutput, type Output } from './output.js';
@@ -55,11 +56,25 @@ async function readParked(store: EventStore): Promise<Parked[]> {
   return [...open.values()];
 }
 
-/** By its position first (one read), by its id through $all otherwise. */
+/**
+ * By its stream and revision (one read), by its id in its stream for records
+ * parked before the revision was kept, through $all as a last resort (its
+ * stream was deleted). Never by "the position before it": on EventStoreDB
+ * that is not a position one may read from.
+ */
 async function originalEvent(store: EventStore, parked: EventParked['data']): Promise<RecordedEvent | undefined> {
-  const position = BigInt(parked.position);
-  const [atPosition] = await store.readAll({ after: position > 0n ? position - 1n : undefined, maxCount: 1 });
-  if (atPosition?.id === parked.eventId) return atPosition;
+  let stream: RecordedEvent[] = [];
+  try {
+    if (parked.revision !== undefined) {
+      const [atRevision] = await store.readStream(parked.streamId, { fromRevision: parked.revision, maxCount: 1 });
+      if (atRevision?.id === parked.eventId) return atRevision;
+    }
+    stream = await store.readStream(parked.streamId);
+  } catch (error) {
+    if (!isStreamNotFound(error)) throw error;
+  }
+  const inStream = stream.find((event) => event.id === parked.eventId);
+  if (inStream) return inStream;
   for await (const event of allEvents(store, { eventTypes: [parked.eventType] })) if (event.id === parked.eventId) return event;
   return undefined;
 }
@@ -105,9 +120,18 @@ async function redriveOne(stores: Stores, config: Config, entry: Parked): Promis
     result = outcome(error);
   }
   const recorded: ParkedEventRedriven = { type: 'ParkedEventRedriven', data: result };
-  await stores.events.append(entry.parkedStreamId, [
-    { type: recorded.type, data: recorded.data, metadata: { correlationId: event.metadata.correlationId ?? event.streamId, causationId: event.id } },
-  ]);
+  // At the revision read, with an id derived from it: a retry after a lost answer is recognised, not written twice.
+  await appendToParking(
+    stores.events,
+    entry.parkedStreamId,
+    (revision) => ({
+      id: derivedEventId(`redrive:${parked.handler}`, parked.eventId, revision + 1),
+      type: recorded.type,
+      data: recorded.data,
+      metadata: { correlationId: event.metadata.correlationId ?? event.streamId, causationId: event.id },
+    }),
+    () => false,
+  );
   return result;
 }
 

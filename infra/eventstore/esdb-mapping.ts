@@ -104,12 +104,41 @@ export function translate(error: unknown, streamId: string, expected: ExpectedRe
 export const isMetadata = (value: unknown): value is Metadata =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
 
+/**
+ * EventStoreDB's own names for correlation and causation. Its
+ * `$by_correlation_id` system projection links every event carrying
+ * `$correlationId` into `$bc-<correlationId>`, so each saga gets a stream of
+ * its own there; the rest of the code keeps the port's names.
+ */
+const SERVER_NAMES = { correlationId: '$correlationId', causationId: '$causationId' } as const;
+
+export function toServerMetadata(metadata: Metadata | undefined): Metadata {
+  if (!metadata) return {};
+  const { correlationId, causationId, ...rest } = metadata;
+  return {
+    ...(correlationId === undefined ? {} : { [SERVER_NAMES.correlationId]: correlationId }),
+    ...(causationId === undefined ? {} : { [SERVER_NAMES.causationId]: causationId }),
+    ...rest,
+  };
+}
+
+/** Events written before the convention carry our names already; they read the same. */
+export function fromServerMetadata(raw: unknown): Metadata {
+  if (!isMetadata(raw)) return {};
+  const { [SERVER_NAMES.correlationId]: correlationId, [SERVER_NAMES.causationId]: causationId, ...rest } = raw;
+  return {
+    ...(typeof correlationId === 'string' ? { correlationId } : {}),
+    ...(typeof causationId === 'string' ? { causationId } : {}),
+    ...rest,
+  };
+}
+
 export function toRecorded(event: EsdbRecordedEvent, position: Position): RecordedEvent {
   return {
     id: event.id,
     type: event.type,
     data: event.data,
-    metadata: isMetadata(event.metadata) ? event.metadata : {},
+    metadata: fromServerMetadata(event.metadata),
     streamId: event.streamId,
     revision: Number(event.revision),
     position,
@@ -127,7 +156,7 @@ export function toEsdbEvent(event: EventData) {
     type: event.type,
     // The client types data as an object, array or string; it serialises any JSON value.
     data: (event.data ?? null) as JSONType,
-    metadata: event.metadata ?? {},
+    metadata: toServerMetadata(event.metadata),
   });
 }
 

@@ -1,22 +1,17 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   BACKWARDS,
   END,
   EventStoreDBClient,
   FORWARDS,
-  NO_STREAM,
   START,
-  WrongExpectedVersionError as EsdbWrongExpectedVersionError,
-  jsonEvent,
-  type AllStreamResolvedEvent,
-  type AllStreamSubscription,
-  type ReadPosition,
-  type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { StreamNotFoundError } from './errors.js';
+import { EsdbCheckpoints } from './esdb-checkpoints.js';
+import { EsdbHead } from './esdb-head.js';
+import { followAll, type Readers } from './esdb-follow.js';
+import { observe } from './messages.js';
 import {
-  matchesFilter,
   type AppendResult,
   type Checkpoint,
   type EventData,
@@ -32,40 +27,18 @@ import {
 } from './port.js';
 import {
   checkExpected,
-  isSystemType,
-  normalizeFilter,
   packPosition,
-  parseCheckpoint,
   positionOf,
-  serverFilter,
   toEsdbEvent,
   toEsdbExpected,
   toRecorded,
   translate,
-  unpackPosition,
 } from './esdb-mapping.js';
 
 export { eventTypeRegex, packPosition, unpackPosition } from './esdb-mapping.js';
 
-/**
- * How often the server reports progress through filtered-out events: every
- * this many search windows (32 events each by default), so roughly every 320
- * events scanned. Often enough to spare a restart a long rescan, rarely enough
- * not to drown the subscriber in checkpoints.
- */
-const CHECKPOINT_INTERVAL = 10;
-
-/** Raw $all events asked for per read while scanning with a filter applied here. */
-const SCAN_PAGE = 1000;
-
 /** readAll without maxCount returns this many events, like the embedded store's page. */
 const DEFAULT_PAGE = 1000;
-
-/** Checkpoints are events of a type no filter lets through and no $all read returns. */
-const CHECKPOINT_TYPE = '$ReactionCheckpoint';
-const checkpointStream = (subscriber: string) => `checkpoint-${subscriber}`;
-/** Concurrent writers of one checkpoint retry this often before giving up. */
-const CHECKPOINT_ATTEMPTS = 10;
 
 /**
  * The event store on EventStoreDB / KurrentDB through the gRPC client. It keeps
@@ -76,10 +49,17 @@ const CHECKPOINT_ATTEMPTS = 10;
 export class EsdbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
   private closed = false;
-  /** Completes live subscriptions when the store closes. */
-  private readonly live = new Set<() => void>();
+  /** Ends every reader when the store closes. */
+  private readonly closing = new AbortController();
+  private readonly readers: Readers = { closing: this.closing.signal, open: new Set() };
 
-  private constructor(private readonly client: EventStoreDBClient) {}
+  private readonly checkpoints: EsdbCheckpoints;
+  private readonly head: EsdbHead;
+
+  private constructor(private readonly client: EventStoreDBClient) {
+    this.head = new EsdbHead(client);
+    this.checkpoints = new EsdbCheckpoints(client, (streamId, options) => this.readStream(streamId, options));
+  }
 
   /** Over a client made elsewhere (other credentials, a scripted client in tests); `close` disposes it. */
   static over(client: EventStoreDBClient): EsdbEventStore {
@@ -179,236 +159,62 @@ export class EsdbEventStore implements EventStore {
   }
 
   /**
-   * $all in one direction, page by page, without system events, strictly
-   * after (forwards) or before (backwards) `from` when it is given. The
-   * client's $all read has no filter, so filters apply here.
+   * One page of $all, filtered on the server: a subscription from `after`
+   * with the filter, ended at the last record that existed when the read
+   * began (or at maxCount). The client's own $all read has no filter, so
+   * reading it would bring every record here, the server's own included;
+   * the $et-/$ce- projections are no substitute: each is a separate stream
+   * written behind $all, so merging them could skip an event not linked yet.
    */
-  private async *scan(
-    direction: 'forwards' | 'backwards',
-    from: Position | null,
-  ): AsyncGenerator<{ event: EsdbRecordedEvent; position: Position }> {
-    const forwards = direction === 'forwards';
-    let boundary = from;
-    for (;;) {
-      const fromPosition: ReadPosition = boundary === null ? (forwards ? START : END) : unpackPosition(boundary);
-      const read = this.client.readAll({ direction: forwards ? FORWARDS : BACKWARDS, fromPosition, maxCount: SCAN_PAGE });
-      let seen = 0;
-      let last: Position | null = null;
-      let finished = false;
-      try {
-        for await (const resolved of read) {
-          seen += 1;
-          const event = resolved.event;
-          if (!event) continue;
-          const position = packPosition(event.position);
-          last = position;
-          // A read from a position includes the event there; the port's bounds are exclusive.
-          if (boundary !== null && (forwards ? position <= boundary : position >= boundary)) continue;
-          if (isSystemType(event.type)) continue;
-          yield { event, position };
-        }
-        finished = true;
-      } finally {
-        // The caller stopped early: end the server's read instead of letting it stream on.
-        if (!finished) await read.cancel();
-      }
-      if (seen < SCAN_PAGE || last === null) return;
-      boundary = last;
-    }
-  }
-
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    if (this.closed) throw new Error('event store is closed');
     const limit = options.maxCount ?? DEFAULT_PAGE;
-    const filter = normalizeFilter(options.filter);
+    if (limit <= 0) return [];
     const after = options.after !== undefined && options.after > 0n ? options.after : null;
+    const lastRecord = await this.head.last();
+    if (lastRecord === null || (after !== null && after >= lastRecord)) return [];
     const events: RecordedEvent[] = [];
-    if (limit <= 0) return events;
-    for await (const { event, position } of this.scan('forwards', after)) {
-      if (!matchesFilter(filter, event.streamId, event.type)) continue;
-      events.push(toRecorded(event, position));
-      if (events.length >= limit) break;
+    const pages = followAll(
+      this.client,
+      this.head,
+      { from: after === null ? 'start' : { after }, filter: options.filter, maxBatch: Math.min(limit, DEFAULT_PAGE), lastRecord },
+      this.readers,
+    );
+    for await (const batch of pages) {
+      for (const message of batch) {
+        if (message.kind === 'event') events.push(message.event);
+        const reached = message.kind === 'event' ? message.event.position : message.position;
+        if (events.length >= limit || reached >= lastRecord) return events;
+      }
     }
     return events;
   }
 
-  /**
-   * Catch-up then live through one server subscription to $all, filtered on
-   * the server. Checkpoints come from the filter's checkpointReached and, once,
-   * from the switch to live: the head read before subscribing has then surely
-   * been passed, which is what lets a filtered reader of a quiet store record
-   * how far it got (the server sends no checkpoint there).
-   */
+  /** The push view of `follow`: one code path for both. */
   subscribe(options: SubscribeOptions = {}): Observable<SubscriptionMessage> {
-    return new Observable<SubscriptionMessage>((subscriber) => {
-      const from = options.from ?? 'start';
-      const filter = normalizeFilter(options.filter);
-      const after = typeof from === 'object' && from.after > 0n ? from.after : null;
-      /** The highest position delivered: no event or checkpoint at or below it goes out again. */
-      let reached: Position = after ?? -1n;
-      let stopped = false;
-      let subscription: AllStreamSubscription | undefined;
-
-      const fail = (error: unknown) => {
-        if (stopped) return;
-        stopped = true;
-        this.live.delete(complete);
-        subscriber.error(error);
-      };
-      const complete = () => {
-        if (stopped) return;
-        stopped = true;
-        subscriber.complete();
-      };
-
-      /**
-       * The client hands checkpoints and the caught-up signal over while the
-       * events before them may still wait in its read buffer; a checkpoint goes
-       * out only once they have been delivered, so it never runs ahead of them.
-       */
-      const delivered = async () => {
-        while (!stopped && subscription && subscription.readableLength > 0) await nextTurn();
-      };
-      const checkpoint = (position: Position) => {
-        if (stopped || position <= reached) return;
-        reached = position;
-        subscriber.next({ kind: 'checkpoint', position });
-      };
-
-      const start = async () => {
-        const head = await this.headPosition();
-        if (stopped) return;
-        const fromPosition: ReadPosition = from === 'end' ? END : after === null ? START : unpackPosition(after);
-        subscription = this.client.subscribeToAll({
-          fromPosition,
-          filter: serverFilter(filter, {
-            checkpointInterval: CHECKPOINT_INTERVAL,
-            checkpointReached: async (_subscription, position) => {
-              await delivered();
-              checkpoint(packPosition(position));
-            },
-          }),
-        });
-        let caughtUp = false;
-        subscription.on('data', (resolved: AllStreamResolvedEvent) => {
-          const event = resolved.event;
-          if (stopped || !event) return;
-          const position = packPosition(event.position);
-          if (position <= reached) return;
-          reached = position;
-          if (isSystemType(event.type) || !matchesFilter(filter, event.streamId, event.type)) return;
-          subscriber.next({ kind: 'event', event: toRecorded(event, position) });
-        });
-        subscription.on('caughtUp', () => {
-          if (caughtUp || head === null) return;
-          caughtUp = true;
-          void delivered().then(() => checkpoint(head));
-        });
-        subscription.on('error', fail);
-        // The server ended a subscription nobody cancelled: the subscriber must know, to resubscribe.
-        subscription.on('end', () => fail(new Error('EventStoreDB ended the subscription to $all')));
-      };
-
-      this.live.add(complete);
-      start().catch(fail);
-      return () => {
-        stopped = true;
-        this.live.delete(complete);
-        void subscription?.unsubscribe();
-      };
-    });
+    return observe((signal) => this.follow({ ...options, signal }));
   }
 
-  // TODO(issue 9/10): a pulled server subscription with bounded buffering; this bridge buffers without bound meanwhile.
+  /** Pulled from one server subscription to $all, filtered on the server (see esdb-follow.ts). Closing the store ends it. */
   async *follow(options: FollowOptions = {}): AsyncGenerator<SubscriptionMessage[]> {
-    const buffer: SubscriptionMessage[] = [];
-    let failure: unknown;
-    let wake: (() => void) | undefined;
-    const subscription = this.subscribe(options).subscribe({
-      next: (message) => {
-        buffer.push(message);
-        wake?.();
-      },
-      error: (error: unknown) => {
-        failure = error ?? new Error('subscription failed');
-        wake?.();
-      },
-    });
-    const abort = () => wake?.();
-    options.signal?.addEventListener('abort', abort);
-    try {
-      for (;;) {
-        if (options.signal?.aborted) return;
-        if (buffer.length > 0) {
-          yield buffer.splice(0, options.maxBatch ?? 500);
-          continue;
-        }
-        if (failure) throw failure;
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-      }
-    } finally {
-      options.signal?.removeEventListener('abort', abort);
-      subscription.unsubscribe();
-    }
+    if (this.closed) throw new Error('event store is closed');
+    yield* followAll(this.client, this.head, options, this.readers);
   }
 
   async readCheckpoint(subscriber: string): Promise<Position | null> {
-    return (await this.lastCheckpoint(subscriber)).position;
+    return this.checkpoints.read(subscriber);
   }
 
-  /** The newest checkpoint event of a subscriber and the revision it sits at (-1: none yet). */
-  private async lastCheckpoint(subscriber: string): Promise<{ position: Position | null; revision: number }> {
-    try {
-      const [last] = await this.readStream(checkpointStream(subscriber), { direction: 'backwards', maxCount: 1 });
-      return last ? { position: parseCheckpoint(subscriber, last.data), revision: last.revision } : { position: null, revision: -1 };
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return { position: null, revision: -1 };
-      throw error;
-    }
-  }
-
-  /**
-   * A checkpoint is an event in the subscriber's own stream, which keeps only
-   * its newest event (maxCount 1). The write expects the revision it read, so
-   * of two racing writers the lower one re-reads and steps back: a checkpoint
-   * never moves backwards.
-   */
   async writeCheckpoint({ subscriber, position }: Checkpoint): Promise<void> {
-    await this.recordCheckpoint(subscriber, (current) => current === null || position > current, position);
+    await this.checkpoints.write(subscriber, position);
   }
 
-  /** Forgets a checkpoint by recording "none", so the subscriber starts from the beginning. */
   async resetCheckpoint(subscriber: string): Promise<void> {
-    await this.recordCheckpoint(subscriber, (current) => current !== null, null);
-  }
-
-  private async recordCheckpoint(
-    subscriber: string,
-    shouldWrite: (current: Position | null) => boolean,
-    position: Position | null,
-  ): Promise<void> {
-    const stream = checkpointStream(subscriber);
-    for (let attempt = 0; attempt < CHECKPOINT_ATTEMPTS; attempt++) {
-      const current = await this.lastCheckpoint(subscriber);
-      if (!shouldWrite(current.position)) return;
-      if (current.revision === -1) await this.client.setStreamMetadata(stream, { maxCount: 1 });
-      try {
-        await this.client.appendToStream(
-          stream,
-          jsonEvent({ type: CHECKPOINT_TYPE, data: { position: position === null ? null : position.toString() } }),
-          { expectedRevision: current.revision === -1 ? NO_STREAM : BigInt(current.revision) },
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof EsdbWrongExpectedVersionError)) throw error;
-      }
-    }
-    throw new Error(`checkpoint of ${subscriber}: still contended after ${CHECKPOINT_ATTEMPTS} attempts`);
+    await this.checkpoints.reset(subscriber);
   }
 
   async headPosition(): Promise<Position | null> {
-    for await (const { position } of this.scan('backwards', null)) return position;
-    return null;
+    return this.head.lastEvent();
   }
 
   async ping(): Promise<void> {
@@ -418,8 +224,9 @@ export class EsdbEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const complete of [...this.live]) complete();
-    this.live.clear();
+    this.closing.abort();
+    // Their server subscriptions end before the client goes.
+    await Promise.all([...this.readers.open].map((reader) => reader.close()));
     await this.client.dispose();
   }
 }

@@ -23,6 +23,8 @@ export function observe(follow: (signal: AbortSignal) => AsyncIterable<Subscript
             subscriber.next(message);
           }
         }
+        // The store ended the reading (it closed) rather than the subscriber: it is over.
+        if (!halt.signal.aborted) subscriber.complete();
       } catch (error) {
         if (!halt.signal.aborted) subscriber.error(error);
       }

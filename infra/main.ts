@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { ROLES, startNode, type Role } from './runner.js';
+import { failStartup } from './startup.js';
 
 /**
  *   node dist/infra/main.js                       every role in one process, demo data on an empty store
@@ -43,12 +44,4 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  // A configuration the runner refuses is the operator's to fix, like a bad variable: exit 2, message only.
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(failStartup);

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { buildMockDataPlatform } from '../domains/dataplatform/mock-server.js';
+import { failStartup } from './startup.js';
 
 /**
  *   node dist/infra/mock-data-platform.js
@@ -26,11 +27,4 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(failStartup);

@@ -7,6 +7,7 @@ import type { Doc, ReadStore } from '../../infra/readstore/port.js';
 import { Consumer } from '../../bus/consumer.js';
 import { Projector } from '../../bus/projector.js';
 import { rebuild, type Projection } from '../../bus/projection.js';
+import { seeded } from '../support/seeded.js';
 
 /**
  * The consumer under injected faults, on the real SQLite store: the store's
@@ -49,17 +50,6 @@ function replacing<T extends object>(real: T, replaced: Partial<T>): T {
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
-}
-
-/** A small seeded generator (mulberry32): the same faults on every run. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function withStore(t: Test) {

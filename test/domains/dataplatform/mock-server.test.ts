@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { DeliveryPayload } from '../../../domains/dataplatform/events.js';
 import { buildMockDataPlatform, type ReceivedReservation } from '../../../domains/dataplatform/mock-server.js';
+import { seeded } from '../../support/seeded.js';
 
 const reservation = (n: number): DeliveryPayload => ({
   paymentId: `pay-${n}`,
@@ -12,17 +13,6 @@ const reservation = (n: number): DeliveryPayload => ({
   amount: 3000,
   paidAt: '2030-01-01T10:00:02.000Z',
 });
-
-/** A small deterministic generator (mulberry32), so the failure share is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const post = (app: ReturnType<typeof buildMockDataPlatform>, body: unknown, key?: string) =>
   app.inject({ method: 'POST', url: '/reservations', payload: body as object, headers: key === undefined ? {} : { 'idempotency-key': key } });

@@ -11,16 +11,17 @@
  * bench/results/saga.md and bench/results/saga-latency.svg.
  *
  * Knobs (environment variables, defaults in brackets):
- *   SAGA_RATES              [100,300,1000]  offered payments/s of the open-loop phases
+ *   SAGA_RATES              [500,2000]      offered payments/s of the open-loop phases
  *   SAGA_DURATION_MS        [10000]         length of each open-loop phase
- *   SAGA_CLOSED_CONCURRENCY [500]           fans paying at once in the closed loop (each follows its payment to the end)
+ *   SAGA_CLOSED_CONCURRENCY [64]            fans paying at once in the closed loop (each follows its payment to the end)
  *   SAGA_CLOSED_MS          [10000]         length of the closed-loop phase
  *   SAGA_CLOSED_MAX         [15000]         holds prepared for the closed loop
  *   SAGA_CONNECTIONS        [512]           client connections
  *   SAGA_CPU_PROFILE        [1]             run the system under `node --cpu-prof` and list its hottest functions
  *   SAGA_BASELINE           [1]             run the bare Fastify baseline too
  *
- * Goals (from the issue): ≥ 1,000 completed payments/s; p99 ≤ 50 ms from request to COMPLETED at 300/s.
+ * Goals (from the pipeline issue): closed loop of 64 fans ≥ 0.1× the bare route's rate with p99 ≤ 100 ms;
+ * open loop p99 ≤ 50 ms from request to COMPLETED at 500/s, and ≥ 1,500 completed/s at 2,000/s offered.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -47,9 +48,9 @@ import { allHold, checkStore, receiverEffects, settledText, verdictSection, wait
 
 const env = process.env;
 const knobs = {
-  rates: integers(env, 'SAGA_RATES', [100, 300, 1_000]),
+  rates: integers(env, 'SAGA_RATES', [500, 2_000]),
   durationMs: integer(env, 'SAGA_DURATION_MS', 10_000, 1_000),
-  closedConcurrency: integer(env, 'SAGA_CLOSED_CONCURRENCY', 500, 1),
+  closedConcurrency: integer(env, 'SAGA_CLOSED_CONCURRENCY', 64, 1),
   closedMs: integer(env, 'SAGA_CLOSED_MS', 10_000, 1_000),
   closedMax: integer(env, 'SAGA_CLOSED_MAX', 15_000, 1),
   connections: integer(env, 'SAGA_CONNECTIONS', 512, 1),
@@ -58,8 +59,12 @@ const knobs = {
 };
 const PRICE = 50_000;
 const HOUR = 3_600_000;
-const GOAL_THROUGHPUT = 1_000;
-const GOAL_P99_RATE = 300;
+/** The closed loop's rate, as a share of the bare route's in the same run. */
+const GOAL_CLOSED_RATIO = 0.1;
+const GOAL_CLOSED_P99_MS = 100;
+const GOAL_P99_RATE = 500;
+const GOAL_SUSTAINED_OFFERED = 2_000;
+const GOAL_SUSTAINED = 1_500;
 const GOAL_P99_MS = 50;
 /** A payment still PENDING this long after its phase is not waited for any more (the deadline is 30 s). */
 const PHASE_DRAIN_MS = 45_000;
@@ -314,19 +319,30 @@ const rate = (value: number) => `${formatCount(value)}/s`;
 function goalTable(system: PhaseFigures[], bare: PhaseFigures[] | undefined): string {
   const closed = system.at(-1)!;
   const bareClosed = bare?.at(-1);
-  const best = Math.max(...system.map((f) => f.throughput));
-  const atGoalRate = system.find((f) => f.offered === GOAL_P99_RATE);
-  const bareAtGoalRate = bare?.find((f) => f.offered === GOAL_P99_RATE);
+  const closedRatio = bareClosed ? closed.throughput / bareClosed.throughput : undefined;
+  const at = (figures: PhaseFigures[] | undefined, offered: number) => figures?.find((f) => f.offered === offered);
+  const atGoalRate = at(system, GOAL_P99_RATE);
+  const bareAtGoalRate = at(bare, GOAL_P99_RATE);
+  const sustained = at(system, GOAL_SUSTAINED_OFFERED);
+  const bareSustained = at(bare, GOAL_SUSTAINED_OFFERED);
+  const notRun = (figure: string, goal: string) => [figure, 'not run (SAGA_RATES)', '—', '—', goal, '—'];
   const rows = [
     [
-      'completed payments/s, closed loop (max)',
+      `completed payments/s, closed loop of ${knobs.closedConcurrency} fans`,
       rate(closed.throughput),
       bareClosed ? rate(bareClosed.throughput) : '—',
-      bareClosed ? formatRatio(closed.throughput / bareClosed.throughput) : '—',
-      `≥ ${formatCount(GOAL_THROUGHPUT)}/s`,
-      closed.throughput >= GOAL_THROUGHPUT ? 'yes' : 'NO',
+      closedRatio === undefined ? '—' : formatRatio(closedRatio),
+      `≥ ${GOAL_CLOSED_RATIO}× the bare route`,
+      closedRatio === undefined ? '—' : closedRatio >= GOAL_CLOSED_RATIO ? 'yes' : 'NO',
     ],
-    ['completed payments/s, best of all phases', rate(best), bare ? rate(Math.max(...bare.map((f) => f.throughput))) : '—', '—', `≥ ${formatCount(GOAL_THROUGHPUT)}/s`, best >= GOAL_THROUGHPUT ? 'yes' : 'NO'],
+    [
+      'request → COMPLETED p99, closed loop',
+      formatLatency(closed.endToEnd.p99),
+      bareClosed ? formatLatency(bareClosed.endToEnd.p99) : '—',
+      bareClosed ? formatRatio(closed.endToEnd.p99 / bareClosed.endToEnd.p99) : '—',
+      `≤ ${GOAL_CLOSED_P99_MS} ms`,
+      closed.endToEnd.p99 <= GOAL_CLOSED_P99_MS ? 'yes' : 'NO',
+    ],
     atGoalRate
       ? [
           `request → COMPLETED p99 at ${GOAL_P99_RATE}/s`,
@@ -336,7 +352,17 @@ function goalTable(system: PhaseFigures[], bare: PhaseFigures[] | undefined): st
           `≤ ${GOAL_P99_MS} ms`,
           atGoalRate.endToEnd.p99 <= GOAL_P99_MS && atGoalRate.completed === atGoalRate.sent ? 'yes' : 'NO',
         ]
-      : [`request → COMPLETED p99 at ${GOAL_P99_RATE}/s`, 'not run (SAGA_RATES)', '—', '—', `≤ ${GOAL_P99_MS} ms`, '—'],
+      : notRun(`request → COMPLETED p99 at ${GOAL_P99_RATE}/s`, `≤ ${GOAL_P99_MS} ms`),
+    sustained
+      ? [
+          `completed payments/s at ${formatCount(GOAL_SUSTAINED_OFFERED)}/s offered`,
+          rate(sustained.throughput),
+          bareSustained ? rate(bareSustained.throughput) : '—',
+          bareSustained ? formatRatio(sustained.throughput / bareSustained.throughput) : '—',
+          `≥ ${formatCount(GOAL_SUSTAINED)}/s`,
+          sustained.throughput >= GOAL_SUSTAINED ? 'yes' : 'NO',
+        ]
+      : notRun(`completed payments/s at ${formatCount(GOAL_SUSTAINED_OFFERED)}/s offered`, `≥ ${formatCount(GOAL_SUSTAINED)}/s`),
   ];
   return markdownTable(['figure', 'system', 'bare Fastify', 'ratio (system ÷ bare)', 'goal', 'met?'], rows);
 }

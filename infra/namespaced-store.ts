@@ -144,6 +144,16 @@ export class NamespacedEventStore implements EventStore {
     return events.map(this.outside);
   }
 
+  /**
+   * Correlation ids are not namespaced (only streams are), so another system
+   * on the same server could use the same one: only this namespace's streams
+   * are kept. Ids are uuids or derived from them, so it is a safeguard.
+   */
+  async readCorrelation(correlationId: string): Promise<RecordedEvent[]> {
+    const events = await this.inner.readCorrelation(correlationId);
+    return events.filter((event) => event.streamId.startsWith(this.prefix)).map(this.outside);
+  }
+
   subscribe(options: SubscribeOptions = {}): Observable<SubscriptionMessage> {
     return observe((signal) => this.follow({ ...options, signal }));
   }

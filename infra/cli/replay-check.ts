@@ -42,6 +42,7 @@ function countingStore(store: EventStore, count: (fresh: number) => void): Event
     resetCheckpoint: async () => {},
     readStream: (streamId, options) => store.readStream(streamId, options),
     readAll: (options) => store.readAll(options),
+    readCorrelation: (correlationId) => store.readCorrelation(correlationId),
     subscribe: (options) => store.subscribe(options),
     follow: (options) => store.follow(options),
     headPosition: () => store.headPosition(),

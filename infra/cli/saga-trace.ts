@@ -1,6 +1,6 @@
-import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import type { EventStore, Position, RecordedEvent } from '../eventstore/port.js';
+import { isStreamNotFound } from '../eventstore/errors.js';
 import { paymentIdFor, paymentStream } from '../../domains/payment/payment.js';
-import { allEvents } from './all-events.js';
 
 /**
  * One saga as a causation tree: every event of a correlation, in global
@@ -56,12 +56,52 @@ export function rootCause(event: RecordedEvent): 'timer' | 'request' | 'elsewher
   return causation.startsWith('timer:') ? 'timer' : 'elsewhere';
 }
 
+/**
+ * The saga's events, read by correlation rather than by scanning $all: the
+ * correlations of the id and of the payment it names, the payment's stream,
+ * and, traced by a payment id, its reservation's correlation (a hold is
+ * correlated by its reservation id, see hold-seat.ts; the payment's events
+ * name that reservation). Then `pick` keeps from those what the trace has
+ * always kept, so the answer is the same as a scan's.
+ */
 export async function collectTrace(store: EventStore, id: string): Promise<RecordedEvent[]> {
   // A reservation id names its payment too: tracing either gives the whole story.
   const correlations = new Set([id, paymentIdFor(id)]);
   const streams = new Set([...correlations].map(paymentStream));
+  const found = new Map<Position, RecordedEvent>();
+  const gather = (events: readonly RecordedEvent[]) => events.forEach((event) => found.set(event.position, event));
+  // The id itself first: on EventStoreDB, finding its stream tells that the correlation projection runs.
+  for (const correlation of correlations) gather(await store.readCorrelation(correlation));
+  for (const stream of streams) gather(await readStreamIfAny(store, stream));
+  const reservations = new Set<string>();
+  for (const event of found.values()) {
+    const { reservationId } = event.data as { reservationId?: unknown };
+    if (typeof reservationId === 'string' && !correlations.has(reservationId) && correlations.has(paymentIdFor(reservationId))) {
+      reservations.add(reservationId);
+    }
+  }
+  for (const reservation of reservations) gather(await store.readCorrelation(reservation));
+  return pick([...found.values()].sort((a, b) => (a.position < b.position ? -1 : 1)), correlations, streams);
+}
+
+async function readStreamIfAny(store: EventStore, streamId: string): Promise<RecordedEvent[]> {
+  try {
+    return await store.readStream(streamId);
+  } catch (error) {
+    if (isStreamNotFound(error)) return [];
+    throw error;
+  }
+}
+
+/**
+ * In global order, the correlations' events and the payment streams'; a
+ * reservation's correlation joins from its hold on, when that hold is the
+ * hold of a traced payment.
+ */
+function pick(events: readonly RecordedEvent[], traced: ReadonlySet<string>, streams: ReadonlySet<string>): RecordedEvent[] {
+  const correlations = new Set(traced);
   const picked: RecordedEvent[] = [];
-  for await (const event of allEvents(store)) {
+  for (const event of events) {
     const correlation = event.metadata.correlationId;
     if (event.type === 'SeatHeld') {
       const { reservationId } = event.data as { reservationId?: string };

@@ -11,6 +11,7 @@ import { EsdbCheckpoints } from './esdb-checkpoints.js';
 import { EsdbHead } from './esdb-head.js';
 import { followAll, type Readers } from './esdb-follow.js';
 import { observe } from './messages.js';
+import { readCorrelationStream } from './esdb-correlation.js';
 import {
   type AppendResult,
   type Checkpoint,
@@ -54,6 +55,8 @@ export class EsdbEventStore implements EventStore {
   private readonly readers: Readers = { closing: this.closing.signal, open: new Set() };
 
   private readonly checkpoints: EsdbCheckpoints;
+  /** Set once a `$bc-` stream has been read: the server runs `$by_correlation_id` (see readCorrelation). */
+  private correlationProjection = false;
   private readonly head: EsdbHead;
 
   private constructor(private readonly client: EventStoreDBClient) {
@@ -188,6 +191,34 @@ export class EsdbEventStore implements EventStore {
       }
     }
     return events;
+  }
+
+  /**
+   * From the saga's own stream, `$bc-<correlationId>` (see
+   * esdb-correlation.ts), rather than all of $all. Without it, the events are
+   * found the slow way, by reading $all and keeping the correlation's: when
+   * the stream is missing because the server does not run the projection (a
+   * server without --run-projections=System, or with it stopped), and when the
+   * server sends no positions on stream reads (before 22.6). A missing stream
+   * can also mean a correlation without events; once this store has read any
+   * `$bc-` stream, the projection is known to run and that is what it means.
+   */
+  async readCorrelation(correlationId: string): Promise<RecordedEvent[]> {
+    if (this.closed) throw new Error('event store is closed');
+    const linked = await readCorrelationStream(this.client, correlationId);
+    if (Array.isArray(linked)) {
+      this.correlationProjection = true;
+      return linked;
+    }
+    if (linked === 'no-stream' && this.correlationProjection) return [];
+    const events: RecordedEvent[] = [];
+    let after: Position | undefined;
+    for (;;) {
+      const page = await this.readAll({ after, maxCount: DEFAULT_PAGE });
+      for (const event of page) if (event.metadata.correlationId === correlationId) events.push(event);
+      if (page.length < DEFAULT_PAGE) return events;
+      after = page.at(-1)!.position;
+    }
   }
 
   /** The push view of `follow`: one code path for both. */

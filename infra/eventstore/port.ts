@@ -113,6 +113,14 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** One page of $all in global order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Every event whose metadata carries this correlationId, in global ($all)
+   * order, with their $all positions: one saga's story without scanning $all.
+   * An unknown correlation is an empty list, not an error. On EventStoreDB it
+   * is read from a server projection written behind $all, so the newest
+   * appends may show up a moment late (see esdb-correlation.ts).
+   */
+  readCorrelation(correlationId: string): Promise<RecordedEvent[]>;
   /** Catch-up from `from`, then live, in global order, never a gap or a repeat. */
   subscribe(options?: SubscribeOptions): Observable<SubscriptionMessage>;
   /**

@@ -6,6 +6,8 @@ import { StreamNotFoundError, WrongExpectedVersionError } from '../../infra/even
 import { onlyEvents } from '../../infra/eventstore/messages.js';
 import { eventStoreContract } from './eventstore.contract.js';
 import { ScriptedEventStoreDB } from '../support/esdb-scripted.js';
+import { fromCorrelationLinks } from '../../infra/eventstore/esdb-correlation.js';
+import type { ResolvedEvent } from '@eventstore/db-client';
 
 /**
  * The suite names its streams with a fresh random prefix per test, so it runs
@@ -121,7 +123,53 @@ t.test('the adapter over a scripted client', async (t) => {
  * suite runs against a real server below when EVENTSTORE_URL is set.
  */
 t.test('EventStoreDB event store: the contract, over the scripted server', async (t) => {
-  eventStoreContract(t, async () => EsdbEventStore.over(new ScriptedEventStoreDB().client));
+  // As deployed: the server runs its system projections, $by_correlation_id among them.
+  eventStoreContract(t, async () => EsdbEventStore.over(new ScriptedEventStoreDB({ byCorrelation: true }).client));
+});
+
+t.test('readCorrelation reads the $bc- stream of links, with the events\' own $all positions', async (t) => {
+  const server = new ScriptedEventStoreDB({ byCorrelation: true });
+  const store = EsdbEventStore.over(server.client);
+  t.teardown(() => store.close());
+  const saga = uuid();
+  await store.append('seat-1', [{ type: 'SeatHeld', data: {}, metadata: { correlationId: saga } }]);
+  await store.append('other-1', [{ type: 'Elsewhere', data: {}, metadata: { correlationId: uuid() } }]);
+  await store.append('payment-1', [
+    { type: 'PaymentRequested', data: {}, metadata: { correlationId: saga, causationId: 'x' } },
+    { type: 'PaymentCompleted', data: {}, metadata: { correlationId: saga } },
+  ]);
+  const links = server.log.filter((record) => record.streamId === `$bc-${saga}`);
+  t.equal(links.length, 3, 'the projection linked each event of the saga');
+  const reads = { ...server.calls };
+  const read = await store.readCorrelation(saga);
+  t.same(read.map((e) => [e.streamId, e.revision, e.type]), [['seat-1', 0, 'SeatHeld'], ['payment-1', 0, 'PaymentRequested'], ['payment-1', 1, 'PaymentCompleted']]);
+  t.match(read[1]!.metadata, { correlationId: saga, causationId: 'x' }, 'the server names map back to ours');
+  const originals = server.log.filter((record) => record.streamId === 'seat-1' || record.streamId === 'payment-1');
+  t.same(read.map((e) => e.position), originals.map((record) => packPosition(record.position)), 'each event at its own position in $all');
+  t.ok(read.every((e, i) => e.position < packPosition(links[i]!.position)), 'not at its link\'s, written after it');
+  t.same(
+    { readAll: server.calls.readAll - reads.readAll, subscribeToAll: server.calls.subscribeToAll - reads.subscribeToAll },
+    { readAll: 0, subscribeToAll: 0 },
+    'no $all read',
+  );
+  t.same(await store.readCorrelation(uuid()), [], 'once the projection is known to run, a missing stream is a correlation without events');
+  t.equal(server.calls.subscribeToAll - reads.subscribeToAll, 0, 'and is not searched for in $all');
+});
+
+t.test('readCorrelation without the projection: found by reading $all', async (t) => {
+  const server = new ScriptedEventStoreDB();
+  const store = EsdbEventStore.over(server.client);
+  t.teardown(() => store.close());
+  const saga = uuid();
+  await store.append('seat-1', [{ type: 'SeatHeld', data: {}, metadata: { correlationId: saga } }]);
+  await store.append('other-1', [{ type: 'Elsewhere', data: {}, metadata: { correlationId: uuid() } }]);
+  await store.append('payment-1', [{ type: 'PaymentRequested', data: {}, metadata: { correlationId: saga } }]);
+  const subscriptions = server.calls.subscribeToAll;
+  const read = await store.readCorrelation(saga);
+  t.same(read.map((e) => e.type), ['SeatHeld', 'PaymentRequested']);
+  t.ok(read[0]!.position < read[1]!.position, 'in $all order');
+  t.ok(server.calls.subscribeToAll > subscriptions, 'from $all, since there is no $bc- stream');
+  t.equal(server.streamReads.get(`$bc-${saga}`), 1, 'after looking for the stream');
 });
 
 t.test('EventStoreDB event store: the contract', { skip }, async (t) => {
@@ -185,4 +233,34 @@ t.test('EventStoreDB event store: what only this adapter can get wrong', { skip 
     t.ok(completed, 'a live subscription completes when the store closes');
     t.ok(stopped.closed, 'the unsubscribed one stays closed');
   });
+});
+
+t.test('resolved links: the event\'s own position, unresolvable links left out, no positions no answer', async (t) => {
+  const record = (streamId: string, type: string, commit: bigint | null, metadata: unknown = {}) => ({
+    streamId,
+    id: uuid(),
+    revision: 0n,
+    type,
+    data: {},
+    metadata,
+    isJson: true,
+    created: new Date(0),
+    ...(commit === null ? {} : { position: { commit, prepare: commit } }),
+  });
+  const saga = uuid();
+  const resolved = [
+    { event: record('seat-1', 'SeatHeld', 500n, { $correlationId: saga }), link: record(`$bc-${saga}`, '$>', 900n) },
+    // A link whose event is gone: the server sends the link as the event.
+    { event: record(`$bc-${saga}`, '$>', 950n) },
+    { event: record('payment-1', 'PaymentRequested', 300n, { $correlationId: saga }), link: record(`$bc-${saga}`, '$>', 1000n) },
+    { event: record('payment-1', 'NotOurs', 700n, { $correlationId: uuid() }), link: record(`$bc-${saga}`, '$>', 1100n) },
+  ] as ResolvedEvent[];
+  const events = fromCorrelationLinks(saga, resolved);
+  t.same(
+    events?.map((e) => [e.type, e.position]),
+    [['PaymentRequested', packPosition({ commit: 300n, prepare: 300n })], ['SeatHeld', packPosition({ commit: 500n, prepare: 500n })]],
+    'in $all order at the events\' positions, whatever the links\' order',
+  );
+  const old = [{ event: record('seat-1', 'SeatHeld', null, { $correlationId: saga }), link: record(`$bc-${saga}`, '$>', null) }] as ResolvedEvent[];
+  t.equal(fromCorrelationLinks(saga, old), null, 'a server before 22.6 sends no positions: the caller reads $all instead');
 });

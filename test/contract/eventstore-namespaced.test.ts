@@ -25,6 +25,27 @@ t.test('a namespace on the embedded store keeps the contract', async (t) => {
   eventStoreContract(t, async () => NamespacedEventStore.open(new SqliteEventStore({ file, pollMs: 10 }), fresh()));
 });
 
+t.test('readCorrelation in a namespace: its own events with that correlation id, never another namespace\'s', async (t) => {
+  const file = join(t.testdir(), 'events.db');
+  const plain = new SqliteEventStore({ file, pollMs: 10 });
+  const a = await NamespacedEventStore.open(new SqliteEventStore({ file, pollMs: 10 }), 'alpha');
+  const b = await NamespacedEventStore.open(new SqliteEventStore({ file, pollMs: 10 }), 'beta');
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+    await plain.close();
+  });
+  // One correlation id in three systems: correlation ids are not namespaced, streams are.
+  const correlated = (type: string) => ({ ...event(type), metadata: { correlationId: 'shared' } });
+  await a.append('seat-1', [correlated('HeldByA')]);
+  await b.append('seat-1', [correlated('HeldByB')]);
+  await plain.append('seat-1', [correlated('HeldPlain')]);
+  await a.append('payment-1', [correlated('PaidByA')]);
+  t.same((await a.readCorrelation('shared')).map((e) => `${e.streamId}:${e.type}`), ['seat-1:HeldByA', 'payment-1:PaidByA'], 'alpha sees its own, by its names');
+  t.same((await b.readCorrelation('shared')).map((e) => e.type), ['HeldByB']);
+  t.same((await plain.readCorrelation('shared')).map((e) => e.type), ['HeldByA', 'HeldByB', 'HeldPlain', 'PaidByA'], 'the whole store sees every one');
+});
+
 t.test('two namespaces and a plain writer on one store see only their own', async (t) => {
   const file = join(t.testdir(), 'events.db');
   const plain = new SqliteEventStore({ file, pollMs: 10 });

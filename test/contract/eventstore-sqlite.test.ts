@@ -3,6 +3,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { firstValueFrom, take, timeout } from 'rxjs';
+import Database from 'better-sqlite3';
 import { SqliteEventStore } from '../../infra/eventstore/sqlite.js';
 import { onlyEvents } from '../../infra/eventstore/messages.js';
 import { eventStoreContract } from './eventstore.contract.js';
@@ -74,4 +75,24 @@ t.test('SQLite event store: two processes appending to one file at once both suc
     });
   const [a, b] = await Promise.all([run(), run()]);
   t.ok(a >= 1_500 && b >= 1_500, `both processes kept appending (${a} and ${b} acknowledged) with no lock error`);
+});
+
+t.test('SQLite event store: a file made before the correlation index gets it on open, and its lookups use it', async (t) => {
+  const file = join(t.testdir(), 'events.db');
+  const first = new SqliteEventStore({ file });
+  await first.append('seat-1', [{ type: 'SeatHeld', data: {}, metadata: { correlationId: 'r1' } }]);
+  await first.close();
+  const raw = new Database(file);
+  raw.exec('DROP INDEX events_by_correlation');
+  raw.close();
+  const store = new SqliteEventStore({ file });
+  t.teardown(() => store.close());
+  const check = new Database(file, { readonly: true });
+  t.teardown(() => check.close());
+  t.ok(check.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_by_correlation'").get(), 'the index is back');
+  const plan = check
+    .prepare("EXPLAIN QUERY PLAN SELECT * FROM events WHERE json_extract(metadata, '$.correlationId') = ? ORDER BY position")
+    .all('r1') as Array<{ detail: string }>;
+  t.same(plan.map((step) => step.detail), ['SEARCH events USING INDEX events_by_correlation (<expr>=?)'], 'found through the index, no sort');
+  t.same((await store.readCorrelation('r1')).map((e) => e.type), ['SeatHeld'], 'the events already in the file are found');
 });

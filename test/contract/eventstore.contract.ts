@@ -220,6 +220,39 @@ export function eventStoreContract(t: Test, open: () => Promise<EventStore>): vo
     t.ok(events.every((e, i) => i === 0 || e.position > events[i - 1]!.position), 'in global order');
   });
 
+  t.test('readCorrelation: one correlation across streams, in global order, nothing of another', async (t) => {
+    const p = fresh();
+    const [one, two] = [uuid(), uuid()];
+    const correlated = (type: string, correlationId: string): EventData => ({ id: uuid(), type, data: {}, metadata: { correlationId } });
+    // Interleaved on three streams, appends of one and of several events, and an event with no correlation among them.
+    await store.append(`${p}-seat`, [correlated('Held', one)]);
+    await store.append(`${p}-seat`, [correlated('Held', two)]);
+    await store.append(`${p}-payment`, [correlated('Requested', two), correlated('Requested', one)]);
+    await store.append(`${p}-point`, [event('Charged')]);
+    await store.append(`${p}-point`, [correlated('Debited', one)]);
+    await store.append(`${p}-seat`, [correlated('Reserved', two), correlated('Reserved', one)]);
+    const all = await store.readAll({ filter: { streamPrefixes: [`${p}-`] } });
+    t.equal(all.length, 8, 'the scenario as written');
+    const story = { [one]: ['Held', 'Requested', 'Debited', 'Reserved'], [two]: ['Held', 'Requested', 'Reserved'] };
+    for (const correlationId of [one, two]) {
+      const expected = all.filter((e) => e.metadata.correlationId === correlationId);
+      // EventStoreDB links the events into the correlation's stream behind $all: a server may need a moment.
+      let read = await store.readCorrelation(correlationId);
+      for (let tries = 0; read.length < expected.length && tries < 50; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        read = await store.readCorrelation(correlationId);
+      }
+      t.same(
+        read.map((e) => [e.id, e.streamId, e.revision, e.type, e.position]),
+        expected.map((e) => [e.id, e.streamId, e.revision, e.type, e.position]),
+        `${correlationId === one ? 'the first' : 'the second'}: its events with their $all positions, in $all order`,
+      );
+      t.same(read.map((e) => e.type), story[correlationId], 'the story as written');
+      t.ok(read.every((e) => e.metadata.correlationId === correlationId), 'none of the other correlation');
+    }
+    t.same(await store.readCorrelation(uuid()), [], 'an unknown correlation has no events');
+  });
+
   t.test('checkpoints are stored, never move backwards, and can be reset', async (t) => {
     const name = fresh();
     t.equal(await store.readCheckpoint(name), null, 'none at first');

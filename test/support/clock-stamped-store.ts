@@ -30,6 +30,7 @@ export function clockStamped(inner: EventStore, now: () => Date): EventStore {
     resetCheckpoint: (subscriber) => inner.resetCheckpoint(subscriber),
     readStream: async (streamId, options) => (await inner.readStream(streamId, options)).map(restamp),
     readAll: async (options) => (await inner.readAll(options)).map(restamp),
+    readCorrelation: async (correlationId) => (await inner.readCorrelation(correlationId)).map(restamp),
     subscribe: (options) => observe((signal) => mapFollowed(inner.follow({ ...options, signal }), restamp)),
     follow: (options) => mapFollowed(inner.follow(options), restamp),
     headPosition: () => inner.headPosition(),

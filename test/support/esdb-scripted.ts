@@ -37,6 +37,11 @@ const { convertGrpcEvent } = convertModule;
  * next event to be sent), a dropped connection under every open call, an
  * append whose answer is lost after (or before) it was written, and a server
  * that never sends a caught-up message (servers before 23.10).
+ *
+ * With `byCorrelation`, the server runs the `$by_correlation_id` system
+ * projection: every event with a `$correlationId` gets a link (`$>`) in
+ * `$bc-<correlationId>`, written after it, and stream reads with
+ * `resolveLinkTos` send each link with the event it points to.
  */
 
 export interface StoredRecord {
@@ -48,6 +53,8 @@ export interface StoredRecord {
   revision: bigint;
   position: EsdbPosition;
   created: Date;
+  /** For a link (`$>`): the event it points to. */
+  target?: StoredRecord;
 }
 
 const key = (p: EsdbPosition) => (p.commit << 64n) | p.prepare;
@@ -103,7 +110,7 @@ class ScriptedCall extends Readable {
   }
 }
 
-function recordResp(record: StoredRecord): ReadRespMessage {
+function recordedMessage(record: StoredRecord) {
   const recorded = new ReadResp.ReadEvent.RecordedEvent();
   const id = new sharedPb.UUID();
   id.setString(record.id);
@@ -121,8 +128,18 @@ function recordResp(record: StoredRecord): ReadRespMessage {
   map.set('created', (BigInt(record.created.getTime()) * 10_000n).toString());
   recorded.setData(Buffer.from(JSON.stringify(record.data ?? null), 'utf8'));
   if (record.metadata !== undefined) recorded.setCustomMetadata(Buffer.from(JSON.stringify(record.metadata), 'utf8'));
+  return recorded;
+}
+
+/** A resolved link is sent as the event it points to, with the link beside it. */
+function recordResp(record: StoredRecord, resolveLinks = false): ReadRespMessage {
   const event = new ReadResp.ReadEvent();
-  event.setEvent(recorded);
+  if (resolveLinks && record.target) {
+    event.setEvent(recordedMessage(record.target));
+    event.setLink(recordedMessage(record));
+  } else {
+    event.setEvent(recordedMessage(record));
+  }
   event.setCommitPosition(record.position.commit.toString());
   const resp = new ReadResp();
   resp.setEvent(event);
@@ -182,6 +199,12 @@ export class ScriptedEventStoreDB {
   recordsSentByReads = 0;
 
   private next = STEP;
+  /** Runs the `$by_correlation_id` projection (see above). */
+  readonly byCorrelation: boolean;
+
+  constructor(options: { byCorrelation?: boolean } = {}) {
+    this.byCorrelation = options.byCorrelation ?? false;
+  }
   private readonly recentIds: string[] = [];
   private readonly open = new Set<ScriptedCall>();
   private readonly subscriptions = new Set<ScriptedCall>();
@@ -221,6 +244,15 @@ export class ScriptedEventStoreDB {
   /** A system record, as the server's own bookkeeping interleaves with appends. */
   private bookkeeping(): void {
     this.write(`$$bookkeeping-${this.next}`, { id: uuid(), type: '$metadata', data: {} });
+  }
+
+  /** What `$by_correlation_id` does with an event: a link in its correlation's stream. */
+  private linkByCorrelation(record: StoredRecord): void {
+    const metadata = record.metadata as Record<string, unknown> | undefined;
+    const correlationId = metadata?.['$correlationId'];
+    if (typeof correlationId !== 'string') return;
+    const link = this.write(`$bc-${correlationId}`, { id: uuid(), type: '$>', data: `${record.revision}@${record.streamId}` });
+    link.target = record;
   }
 
   private wake(): void {
@@ -269,6 +301,7 @@ export class ScriptedEventStoreDB {
     for (const event of list) {
       last = this.write(streamId, event);
       this.bookkeeping();
+      if (this.byCorrelation) this.linkByCorrelation(last);
     }
     this.wake();
     if (fault === 'after-write') throw unavailable('connection dropped before the answer');
@@ -284,7 +317,7 @@ export class ScriptedEventStoreDB {
     return { success: true, nextExpectedRevision: 0n };
   }
 
-  private readCall(records: () => StoredRecord[] | ReadRespMessage) {
+  private readCall(records: () => StoredRecord[] | ReadRespMessage, resolveLinks = false) {
     let queue: ReadRespMessage[] | null = null;
     const call = new ScriptedCall(
       () => {
@@ -292,7 +325,7 @@ export class ScriptedEventStoreDB {
           const answer = records();
           // A server streams its whole answer as fast as flow control lets it: count it all as sent.
           if (Array.isArray(answer)) this.recordsSentByReads += answer.length;
-          queue = Array.isArray(answer) ? answer.map(recordResp) : [answer];
+          queue = Array.isArray(answer) ? answer.map((record) => recordResp(record, resolveLinks)) : [answer];
         }
         return queue.shift() ?? 'end';
       },
@@ -302,7 +335,7 @@ export class ScriptedEventStoreDB {
     return new ReadStream(async () => call as never, convertGrpcEvent, {});
   }
 
-  readStream(streamId: string, options: { direction?: string; fromRevision?: unknown; maxCount?: number | bigint } = {}) {
+  readStream(streamId: string, options: { direction?: string; fromRevision?: unknown; maxCount?: number | bigint; resolveLinkTos?: boolean } = {}) {
     this.calls.readStream += 1;
     this.streamReads.set(streamId, (this.streamReads.get(streamId) ?? 0) + 1);
     return this.readCall(() => {
@@ -315,7 +348,7 @@ export class ScriptedEventStoreDB {
       const from = options.fromRevision;
       if (typeof from === 'bigint') events = events.filter((e) => (backwards ? e.revision <= from : e.revision >= from));
       return events.slice(0, Number(options.maxCount ?? Number.MAX_SAFE_INTEGER));
-    });
+    }, options.resolveLinkTos ?? false);
   }
 
   readAll(options: { direction?: string; fromPosition?: unknown; maxCount?: number | bigint } = {}) {

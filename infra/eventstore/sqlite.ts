@@ -4,6 +4,7 @@ import type { Observable } from 'rxjs';
 import { CommitSignal } from './commit-signal.js';
 import { observe } from './messages.js';
 import { LogTail } from './tail.js';
+import { SCHEMA, toRecorded, type EventRow } from './sqlite-rows.js';
 import { ActualRevision, StreamNotFoundError, WrongExpectedVersionError } from './errors.js';
 import type {
   AppendResult,
@@ -40,16 +41,6 @@ export interface SqliteEventStoreOptions {
   now?: () => Date;
 }
 
-interface EventRow {
-  position: number | bigint;
-  id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-  created: number;
-}
 
 interface PendingAppend {
   /** Undefined for a checkpoint written on its own. */
@@ -73,29 +64,6 @@ const BUSY_ATTEMPT_MS = 20;
 
 const isBusy = (error: unknown) => error instanceof Database.SqliteError && (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_LOCKED');
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  position  INTEGER PRIMARY KEY AUTOINCREMENT,
-  id        TEXT    NOT NULL,
-  stream_id TEXT    NOT NULL,
-  revision  INTEGER NOT NULL,
-  type      TEXT    NOT NULL,
-  data      TEXT    NOT NULL,
-  metadata  TEXT    NOT NULL,
-  created   INTEGER NOT NULL,
-  UNIQUE (stream_id, revision)
-);
-CREATE INDEX IF NOT EXISTS events_by_id ON events (id);
-CREATE INDEX IF NOT EXISTS events_by_type ON events (type, position);
--- One saga's events (readCorrelation). Its entries end in the rowid, which is
--- the position, so a lookup comes back in global order without a sort. A file
--- made before this index gets it on its next open (one pass over the log).
-CREATE INDEX IF NOT EXISTS events_by_correlation ON events (json_extract(metadata, '$.correlationId'));
-CREATE TABLE IF NOT EXISTS checkpoints (
-  subscriber TEXT PRIMARY KEY,
-  position   INTEGER NOT NULL
-);
-`;
 
 /** Catch-up pages are separated by a turn of the event loop so a slow consumer is not flooded. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -454,15 +422,3 @@ export class SqliteEventStore implements EventStore {
 
 const positionOf = (message: SubscriptionMessage): Position => (message.kind === 'event' ? message.event.position : message.position);
 
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    id: row.id,
-    type: row.type,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
-    streamId: row.stream_id,
-    revision: row.revision,
-    position: BigInt(row.position),
-    created: new Date(row.created),
-  };
-}

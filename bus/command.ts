@@ -130,9 +130,12 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
         revision === -1 ? 'no_stream' : revision,
         options.checkpoint ? { checkpoint: options.checkpoint } : {},
       );
-      // Not cached: an idempotent retry may have matched events written by an
-      // earlier decision; the next load reads what the store really holds.
-      return { events, state: fold(aggregate, events, state), revision: result.nextExpectedRevision, position: result.position };
+      const next = fold(aggregate, events, state);
+      // Cached only when the store says it wrote these very events: an
+      // idempotent retry may have matched events an earlier decision wrote
+      // differently, and then the next load must read what the store holds.
+      if (result.fresh === true) stateCacheOf(store).set(streamId, aggregate, next, result.nextExpectedRevision);
+      return { events, state: next, revision: result.nextExpectedRevision, position: result.position };
     } catch (error) {
       if (!isWrongExpectedVersion(error)) throw error;
       if (attempt >= maxAttempts) throw new ConcurrencyExhaustedError(streamId, attempt);

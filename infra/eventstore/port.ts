@@ -48,6 +48,12 @@ export interface AppendResult {
   nextExpectedRevision: number;
   /** The position of the last event of this append (or of the already-written one). */
   position: Position;
+  /**
+   * True when these events were written now; false when the append matched
+   * events already there (an idempotent retry, whose events may have been
+   * decided differently); absent when the engine does not say.
+   */
+  fresh?: boolean;
 }
 
 export interface ReadStreamOptions {

@@ -243,7 +243,7 @@ export class SqliteEventStore implements EventStore {
       const same = events.length > 0 && existing.length === events.length && events.every((e, i) => e.id === existing[i]!.id);
       if (!same) throw fail();
       return {
-        result: { nextExpectedRevision: retryFrom + events.length - 1, position: BigInt(existing.at(-1)!.position) },
+        result: { nextExpectedRevision: retryFrom + events.length - 1, position: BigInt(existing.at(-1)!.position), fresh: false },
         written: false,
       };
     }
@@ -263,7 +263,7 @@ export class SqliteEventStore implements EventStore {
       position = BigInt(info.lastInsertRowid);
     });
     if (events.length === 0) position = BigInt(this.statements.head.get()?.position ?? 0);
-    return { result: { nextExpectedRevision: current + events.length, position }, written: events.length > 0 };
+    return { result: { nextExpectedRevision: current + events.length, position, fresh: true }, written: events.length > 0 };
   }
 
   private saveCheckpoint({ subscriber, position }: Checkpoint): void {

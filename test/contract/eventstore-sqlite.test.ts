@@ -96,3 +96,12 @@ t.test('SQLite event store: a file made before the correlation index gets it on 
   t.same(plan.map((step) => step.detail), ['SEARCH events USING INDEX events_by_correlation (<expr>=?)'], 'found through the index, no sort');
   t.same((await store.readCorrelation('r1')).map((e) => e.type), ['SeatHeld'], 'the events already in the file are found');
 });
+
+t.test('SQLite event store: says whether an append wrote its events or matched ones already there', async (t) => {
+  const store = new SqliteEventStore({ file: join(t.testdir(), 'events.db') });
+  t.teardown(() => store.close());
+  const events = [{ id: '6d1c2b9e-0b7a-4a53-9a56-2f0a1f4a0001', type: 'A', data: {} }];
+  t.equal((await store.append('fresh-1', events, 'no_stream')).fresh, true, 'written now');
+  t.equal((await store.append('fresh-1', events, 'no_stream')).fresh, false, 'an idempotent retry matched');
+  t.equal((await store.append('fresh-1', events, 'any')).fresh, false, 'by id too');
+});

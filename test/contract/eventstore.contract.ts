@@ -87,6 +87,9 @@ export function eventStoreContract(t: Test, open: () => Promise<EventStore>): vo
     const anyAgain = await store.append(s, next, 'any');
     t.equal(anyAgain.nextExpectedRevision, 2, 'an any-revision retry is idempotent too');
     t.equal((await store.readStream(s)).length, 3);
+    // An engine may not say (absent); one that does never calls a matched retry fresh, since commands cache only fresh decisions.
+    t.not(first.fresh, false, 'a first append is never reported as a match');
+    for (const retry of [again, exactAgain, anyAgain]) t.not(retry.fresh, true, 'a retry that matched is never reported as freshly written');
 
     await t.rejects(
       store.append(s, [batch[0]!, event('X')], 'no_stream'),

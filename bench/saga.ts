@@ -43,7 +43,8 @@ import { runLoad } from './support/run-load.js';
 import { prepareHolds, type PreparedHold } from './support/saga-prepare.js';
 import { renderSvg } from './support/svg-plot.js';
 import { startSystem, type SystemProcess } from './support/system-process.js';
-import { formatCount, formatRatio, markdownTable } from './support/table.js';
+import { formatCount, markdownTable } from './support/table.js';
+import { GOAL_P99_MS, goalTable, type PhaseFigures } from './support/saga-goals.js';
 import { allHold, checkStore, receiverEffects, settledText, verdictSection, waitUntilSettled, type Settled } from './support/verdict.js';
 
 const env = process.env;
@@ -59,13 +60,6 @@ const knobs = {
 };
 const PRICE = 50_000;
 const HOUR = 3_600_000;
-/** The closed loop's rate, as a share of the bare route's in the same run. */
-const GOAL_CLOSED_RATIO = 0.1;
-const GOAL_CLOSED_P99_MS = 100;
-const GOAL_P99_RATE = 500;
-const GOAL_SUSTAINED_OFFERED = 2_000;
-const GOAL_SUSTAINED = 1_500;
-const GOAL_P99_MS = 50;
 /** A payment still PENDING this long after its phase is not waited for any more (the deadline is 30 s). */
 const PHASE_DRAIN_MS = 45_000;
 /** The longest the saga's tail (deliveries, the ranking, every read model) is waited for after the last phase. */
@@ -96,24 +90,6 @@ function plan(holds: PreparedHold[]): Phase[] {
   ];
 }
 
-interface PhaseFigures {
-  label: string;
-  offered: number | null;
-  sent: number;
-  accepted: number;
-  completed: number;
-  failed: Record<string, number>;
-  /** Completed payments per second, from the phase's start to its last completion. */
-  throughput: number;
-  /** Scheduled start → PaymentCompleted appended (open loop); sent → completion (closed loop). */
-  endToEnd: Quantiles;
-  /** PaymentRequested appended → PaymentCompleted appended, both from the store. */
-  saga: Quantiles;
-  post: Quantiles;
-  postStatuses: Record<string, number>;
-  sendLagP99: number;
-  drained: boolean;
-}
 
 interface PaymentEnd {
   requested?: number;
@@ -316,57 +292,6 @@ async function runBare(holds: PreparedHold[], phases: Phase[]): Promise<PhaseFig
 const quartet = (q: Quantiles) => (q.count === 0 ? '—' : [q.p50, q.p95, q.p99, q.max].map(formatLatency).join(' / '));
 const rate = (value: number) => `${formatCount(value)}/s`;
 
-function goalTable(system: PhaseFigures[], bare: PhaseFigures[] | undefined): string {
-  const closed = system.at(-1)!;
-  const bareClosed = bare?.at(-1);
-  const closedRatio = bareClosed ? closed.throughput / bareClosed.throughput : undefined;
-  const at = (figures: PhaseFigures[] | undefined, offered: number) => figures?.find((f) => f.offered === offered);
-  const atGoalRate = at(system, GOAL_P99_RATE);
-  const bareAtGoalRate = at(bare, GOAL_P99_RATE);
-  const sustained = at(system, GOAL_SUSTAINED_OFFERED);
-  const bareSustained = at(bare, GOAL_SUSTAINED_OFFERED);
-  const notRun = (figure: string, goal: string) => [figure, 'not run (SAGA_RATES)', '—', '—', goal, '—'];
-  const rows = [
-    [
-      `completed payments/s, closed loop of ${knobs.closedConcurrency} fans`,
-      rate(closed.throughput),
-      bareClosed ? rate(bareClosed.throughput) : '—',
-      closedRatio === undefined ? '—' : formatRatio(closedRatio),
-      `≥ ${GOAL_CLOSED_RATIO}× the bare route`,
-      closedRatio === undefined ? '—' : closedRatio >= GOAL_CLOSED_RATIO ? 'yes' : 'NO',
-    ],
-    [
-      'request → COMPLETED p99, closed loop',
-      formatLatency(closed.endToEnd.p99),
-      bareClosed ? formatLatency(bareClosed.endToEnd.p99) : '—',
-      bareClosed ? formatRatio(closed.endToEnd.p99 / bareClosed.endToEnd.p99) : '—',
-      `≤ ${GOAL_CLOSED_P99_MS} ms`,
-      closed.endToEnd.p99 <= GOAL_CLOSED_P99_MS ? 'yes' : 'NO',
-    ],
-    atGoalRate
-      ? [
-          `request → COMPLETED p99 at ${GOAL_P99_RATE}/s`,
-          formatLatency(atGoalRate.endToEnd.p99),
-          bareAtGoalRate ? formatLatency(bareAtGoalRate.endToEnd.p99) : '—',
-          bareAtGoalRate ? formatRatio(atGoalRate.endToEnd.p99 / bareAtGoalRate.endToEnd.p99) : '—',
-          `≤ ${GOAL_P99_MS} ms`,
-          atGoalRate.endToEnd.p99 <= GOAL_P99_MS && atGoalRate.completed === atGoalRate.sent ? 'yes' : 'NO',
-        ]
-      : notRun(`request → COMPLETED p99 at ${GOAL_P99_RATE}/s`, `≤ ${GOAL_P99_MS} ms`),
-    sustained
-      ? [
-          `completed payments/s at ${formatCount(GOAL_SUSTAINED_OFFERED)}/s offered`,
-          rate(sustained.throughput),
-          bareSustained ? rate(bareSustained.throughput) : '—',
-          bareSustained ? formatRatio(sustained.throughput / bareSustained.throughput) : '—',
-          `≥ ${formatCount(GOAL_SUSTAINED)}/s`,
-          sustained.throughput >= GOAL_SUSTAINED ? 'yes' : 'NO',
-        ]
-      : notRun(`completed payments/s at ${formatCount(GOAL_SUSTAINED_OFFERED)}/s offered`, `≥ ${formatCount(GOAL_SUSTAINED)}/s`),
-  ];
-  return markdownTable(['figure', 'system', 'bare Fastify', 'ratio (system ÷ bare)', 'goal', 'met?'], rows);
-}
-
 function phaseTable(system: PhaseFigures[], bare: PhaseFigures[] | undefined): string {
   return markdownTable(
     ['phase', 'payments', 'completed', 'failed', 'completed/s', 'request → COMPLETED p50 / p95 / p99 / max', 'saga in the store p50 / p95 / p99 / max', 'POST /payments p50 / p99', 'bare: completed/s', 'bare: request → COMPLETED p50 / p95 / p99 / max'],
@@ -471,7 +396,7 @@ async function main() {
       '',
       '## Goals',
       '',
-      goalTable(run.figures, bare),
+      goalTable(run.figures, bare, knobs.closedConcurrency),
       '',
       saturation(run.figures),
       '',

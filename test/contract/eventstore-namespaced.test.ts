@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { join } from 'node:path';
 import { v4 as uuid } from 'uuid';
 import { firstValueFrom, take, toArray, timeout } from 'rxjs';
@@ -16,6 +16,20 @@ import { eventStoreContract } from './eventstore.contract.js';
 const fresh = () => `n${uuid().replaceAll('-', '')}`;
 const event = (type: string, data: unknown = {}) => ({ id: uuid(), type, data });
 
+/** Two namespaces and a plain writer, each its own connection, on one file. */
+async function threeWriters(t: Test) {
+  const file = join(t.testdir(), 'events.db');
+  const plain = new SqliteEventStore({ file, pollMs: 10 });
+  const a = await NamespacedEventStore.open(new SqliteEventStore({ file, pollMs: 10 }), 'alpha');
+  const b = await NamespacedEventStore.open(new SqliteEventStore({ file, pollMs: 10 }), 'beta');
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+    await plain.close();
+  });
+  return { file, plain, a, b };
+}
+
 t.test('a namespace on the embedded store keeps the contract', async (t) => {
   const file = join(t.testdir(), 'events.db');
   // Someone else's events before and around the namespace's.
@@ -26,15 +40,7 @@ t.test('a namespace on the embedded store keeps the contract', async (t) => {
 });
 
 t.test('readCorrelation in a namespace: its own events with that correlation id, never another namespace\'s', async (t) => {
-  const file = join(t.testdir(), 'events.db');
-  const plain = new SqliteEventStore({ file, pollMs: 10 });
-  const a = await NamespacedEventStore.open(new SqliteEventStore({ file, pollMs: 10 }), 'alpha');
-  const b = await NamespacedEventStore.open(new SqliteEventStore({ file, pollMs: 10 }), 'beta');
-  t.teardown(async () => {
-    await a.close();
-    await b.close();
-    await plain.close();
-  });
+  const { plain, a, b } = await threeWriters(t);
   // One correlation id in three systems: correlation ids are not namespaced, streams are.
   const correlated = (type: string) => ({ ...event(type), metadata: { correlationId: 'shared' } });
   await a.append('seat-1', [correlated('HeldByA')]);
@@ -47,15 +53,7 @@ t.test('readCorrelation in a namespace: its own events with that correlation id,
 });
 
 t.test('two namespaces and a plain writer on one store see only their own', async (t) => {
-  const file = join(t.testdir(), 'events.db');
-  const plain = new SqliteEventStore({ file, pollMs: 10 });
-  const a = await NamespacedEventStore.open(new SqliteEventStore({ file, pollMs: 10 }), 'alpha');
-  const b = await NamespacedEventStore.open(new SqliteEventStore({ file, pollMs: 10 }), 'beta');
-  t.teardown(async () => {
-    await a.close();
-    await b.close();
-    await plain.close();
-  });
+  const { file, plain, a, b } = await threeWriters(t);
   t.equal(await a.headPosition(), null, 'a new namespace is empty');
 
   const mine = await a.append('seat-1', [event('HeldByA')], 'no_stream');

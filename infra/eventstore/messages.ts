@@ -1,5 +1,5 @@
 import { filter, map, Observable, type OperatorFunction } from 'rxjs';
-import type { RecordedEvent, SubscriptionMessage } from './port.js';
+import type { Position, RecordedEvent, SubscriptionMessage } from './port.js';
 
 /** For readers that do not record how far they have read (tail, tests). */
 export const onlyEvents = (): OperatorFunction<SubscriptionMessage, RecordedEvent> => (source) =>
@@ -40,3 +40,6 @@ export async function* mapFollowed(
 ): AsyncGenerator<SubscriptionMessage[]> {
   for await (const batch of batches) yield batch.map((m) => (m.kind === 'event' ? { kind: 'event', event: change(m.event) } : m));
 }
+
+/** How far a message says its reader has got: an event's position, or a checkpoint's. */
+export const positionOf = (message: SubscriptionMessage): Position => (message.kind === 'event' ? message.event.position : message.position);

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { Observable } from 'rxjs';
 import { CommitSignal } from './commit-signal.js';
-import { observe } from './messages.js';
+import { observe, positionOf } from './messages.js';
 import { LogTail } from './tail.js';
 import { SCHEMA, toRecorded, type EventRow } from './sqlite-rows.js';
 import { ActualRevision, StreamNotFoundError, WrongExpectedVersionError } from './errors.js';
@@ -420,5 +420,4 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-const positionOf = (message: SubscriptionMessage): Position => (message.kind === 'event' ? message.event.position : message.position);
 

@@ -1,4 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
+import { positionOf } from './messages.js';
 import { matchesFilter, type EventFilter, type Position, type RecordedEvent, type SubscriptionMessage } from './port.js';
 
 export interface TailSource {
@@ -10,6 +11,7 @@ export interface TailSource {
 }
 
 const PAGE = 1_000;
+
 
 /**
  * The newest events of the log, read once per commit and shared by every
@@ -97,9 +99,10 @@ export class LogTail {
       const event = this.events[i]!;
       if (matchesFilter(filter, event.streamId, event.type)) out.push({ kind: 'event', event });
     }
-    const last = out.at(-1);
-    const reachedEnd = i >= this.events.length;
-    if (reachedEnd && (!last || (last.kind === 'event' && last.event.position < this.end))) out.push({ kind: 'checkpoint', position: this.end });
+    // Scanned to the end of the window with its last events filtered out: say how far this reader has got.
+    const lastEvent = out.at(-1);
+    const scannedToEnd = i >= this.events.length;
+    if (scannedToEnd && (!lastEvent || positionOf(lastEvent) < this.end)) out.push({ kind: 'checkpoint', position: this.end });
     return out;
   }
 

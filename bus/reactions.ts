@@ -5,6 +5,7 @@ import { handleCommand } from './command.js';
 import { Consumer } from './consumer.js';
 import { derivedEventId } from './ids.js';
 import { park } from './parking.js';
+import { owns, partitioned, startOf, WHOLE, type Partition } from './partition.js';
 import type { ServiceReaction, Target } from './reaction.js';
 
 export interface RetryPolicy {
@@ -21,6 +22,8 @@ export interface ReactionRunnerOptions {
   clock: Clock;
   retry?: RetryPolicy;
   log?: Log;
+  /** This instance's share: it runs the commands for the streams it owns, and nothing else. */
+  partition?: Partition;
   /** Told about every command a reaction ran, for metrics. */
   onHandled?: (reaction: string, event: RecordedEvent, appended: readonly { type: string }[]) => void;
 }
@@ -67,7 +70,12 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
   const { service, store, reactions, clock } = options;
   const log = options.log ?? silentLog;
   const retry = options.retry ?? { attempts: 5, baseMs: 100 };
-  const subscriber = reactionSubscriber(service);
+  const partition = options.partition ?? WHOLE;
+  // One parked stream per service, whichever instance parks: the operator's tools read it by the service's name.
+  const whole = reactionSubscriber(service);
+  const subscriber = partitioned(whole, partition);
+  // Parking is by the event's own stream: of several instances, exactly one parks an unreadable event.
+  const parks = (event: RecordedEvent) => owns(partition, event.streamId);
   const eventTypes = [...new Set(reactions.flatMap((r) => r.eventTypes))];
 
   /** Returns whether the checkpoint, if one was given, was committed. */
@@ -93,7 +101,7 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
       } catch (error) {
         if (attempt >= retry.attempts) {
           log.error({ service, reaction: reaction.name, eventId: event.id, err: error }, 'parking an event that keeps failing');
-          await park(store, subscriber, reaction.name, event, error, attempt, clock.now());
+          await park(store, whole, reaction.name, event, error, attempt, clock.now());
           return false;
         }
         log.warn({ service, reaction: reaction.name, eventId: event.id, attempt, err: error }, 'reaction failed; retrying');
@@ -112,10 +120,11 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
           targets = reaction.react(event);
         } catch (error) {
           // A reaction that cannot even read the event will not do better later.
-          await park(store, subscriber, reaction.name, event, error, 1, clock.now());
+          if (parks(event)) await park(store, whole, reaction.name, event, error, 1, clock.now());
           continue;
         }
         targets.forEach((target, index) => {
+          if (!owns(partition, target.streamId)) return;
           const chain = chains.get(target.streamId) ?? [];
           chain.push({ event, reaction, streamId: target.streamId, command: target.command, index });
           chains.set(target.streamId, chain);
@@ -126,6 +135,7 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
     // in its own transaction. Several chains run concurrently, so the
     // checkpoint follows them; a crash in between replays the batch, and the
     // derived event ids make that replay write nothing.
+    if (chains.size === 0) return false;
     if (chains.size === 1) {
       const [chain] = chains.values();
       let committed = false;
@@ -145,7 +155,7 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
     store,
     filter: { eventTypes },
     checkpoints: {
-      read: () => store.readCheckpoint(subscriber),
+      read: () => startOf((name) => store.readCheckpoint(name), whole, partition),
       write: (position) => store.writeCheckpoint({ subscriber, position }),
     },
     handleBatch,

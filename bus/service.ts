@@ -8,6 +8,7 @@ import { Projector } from './projector.js';
 import type { ServiceReaction, ServiceTimer } from './reaction.js';
 import { reactionRunner, type RetryPolicy } from './reactions.js';
 import { Scheduler, timerProjection } from './timers.js';
+import type { Partition } from './partition.js';
 
 /** Periodic work that is not tied to one stream's deadline (queue admission). */
 export interface Ticker {
@@ -34,6 +35,8 @@ export interface ServiceRuntime {
   retry?: RetryPolicy;
   /** How often the scheduler looks for due timers. */
   timerPollMs?: number;
+  /** This instance's share of the service's streams (SERVICE_INSTANCE of SERVICE_INSTANCES). */
+  partition?: Partition;
   /** Tests drive timers and tickers by hand instead (runDue / tick). */
   manualTime?: boolean;
   /**
@@ -63,11 +66,20 @@ export class RunningService {
     this.log = (runtime.log ?? silentLog);
     const log = this.log;
     if (definition.reactions.length > 0) {
-      this.reactions = reactionRunner({ service: definition.name, store, reactions: definition.reactions, clock, log, retry: runtime.retry });
+      this.reactions = reactionRunner({ service: definition.name, store, reactions: definition.reactions, clock, log, retry: runtime.retry, partition: runtime.partition });
     }
     if (definition.timers.length > 0) {
-      this.projections.push(timerProjection(definition.name, definition.timers));
-      this.scheduler = new Scheduler({ service: definition.name, store, reads, rules: definition.timers, clock, log, pollMs: runtime.timerPollMs });
+      this.projections.push(timerProjection(definition.name, definition.timers, runtime.partition));
+      this.scheduler = new Scheduler({
+        service: definition.name,
+        store,
+        reads,
+        rules: definition.timers,
+        clock,
+        log,
+        pollMs: runtime.timerPollMs,
+        partition: runtime.partition,
+      });
     }
     this.projections.push(...(definition.projections ?? []));
     this.ownsProjector = runtime.projector === undefined;

@@ -6,6 +6,7 @@ import { handleCommand } from './command.js';
 import { derivedEventId } from './ids.js';
 import type { Projection } from './projection.js';
 import type { DueTimer, ServiceTimer } from './reaction.js';
+import { owns, partitioned, WHOLE, type Partition } from './partition.js';
 
 export interface TimerDoc extends Doc {
   rule: string;
@@ -20,17 +21,22 @@ const timerId = (rule: string, key: string) => `${rule}:${key}`;
 /**
  * A service's pending timers as a read model: rebuilt from the events after a
  * restart like any projection, so no timer lives only in memory.
+ *
+ * Each instance keeps the timers of the streams it owns, in a model of its
+ * own: a timer is set and cancelled by events of one stream (the aggregate it
+ * fires on), so the owner of that stream sees all of them, and a new layout
+ * builds its models afresh from the log.
  */
-export function timerProjection(service: string, rules: readonly ServiceTimer[]): Projection<TimerDoc> {
+export function timerProjection(service: string, rules: readonly ServiceTimer[], partition: Partition = WHOLE): Projection<TimerDoc> {
   const byType = new Map<string, ServiceTimer[]>();
   for (const rule of rules) for (const type of rule.eventTypes) byType.set(type, [...(byType.get(type) ?? []), rule]);
   const changesOf = (event: RecordedEvent) =>
     (byType.get(event.type) ?? []).flatMap((rule) => rule.schedule(event).map((change) => ({ rule: rule.name, change })));
   return {
-    name: `timers-${service}`,
-    collection: { name: `timers_${service}`, indexes: [['rule', 'dueAt']] },
+    name: partitioned(`timers-${service}`, partition),
+    collection: { name: partitioned(`timers_${service}`, partition).replace('.', '_'), indexes: [['rule', 'dueAt']] },
     eventTypes: [...byType.keys()],
-    ids: (event) => changesOf(event).map(({ rule, change }) => timerId(rule, change.key)),
+    ids: (event) => (owns(partition, event.streamId) ? changesOf(event).map(({ rule, change }) => timerId(rule, change.key)) : []),
     evolve(doc, event, id) {
       let next = doc;
       for (const { rule, change } of changesOf(event)) {
@@ -56,6 +62,8 @@ export interface SchedulerOptions {
   pollMs?: number;
   /** Timers fired per rule per look. */
   batch?: number;
+  /** The streams whose timers this instance fires. */
+  partition?: Partition;
 }
 
 /**
@@ -93,7 +101,7 @@ export class Scheduler {
     const started: Array<Promise<boolean>> = [];
     this.looking = true;
     try {
-      const collection = await reads.collection<TimerDoc>(timerProjection(service, rules).collection);
+      const collection = await reads.collection<TimerDoc>(timerProjection(service, rules, this.options.partition).collection);
       const now = clock.now();
       for (const rule of rules) {
         const due = await collection.find({
@@ -136,7 +144,7 @@ export class Scheduler {
     if (appended === 0) {
       // The aggregate had moved on (nothing to expire): the timer is moot. Drop
       // it unless the projection has meanwhile set it again.
-      const collection = await reads.collection<TimerDoc>(timerProjection(service, this.options.rules).collection);
+      const collection = await reads.collection<TimerDoc>(timerProjection(service, this.options.rules, this.options.partition).collection);
       const current = await collection.get(doc.id);
       if (current?.dueAt === doc.dueAt) await collection.delete(doc.id);
     }

@@ -1,5 +1,6 @@
 import type { SqliteSynchronous } from './eventstore/sqlite.js';
 import { isNamespaceName } from './namespaced-store.js';
+import { MAX_PARTITIONS, type Partition } from '../bus/partition.js';
 
 /**
  * Every knob of the system, read from the environment. The README lists each
@@ -41,6 +42,8 @@ export interface Config {
   mockDataPlatformFailureRate: number;
   mockDataPlatformLatencyMs: number;
   readYourWritesMs: number;
+  /** Which share of each service's work this process does (SERVICE_INSTANCE of SERVICE_INSTANCES). */
+  partition: Partition;
 }
 
 type Env = Record<string, string | undefined>;
@@ -81,6 +84,14 @@ function namespace(env: Env, name: string): string | undefined {
   return raw;
 }
 
+function partition(env: Env): Partition {
+  const count = integer(env, 'SERVICE_INSTANCES', 1, 1);
+  if (count > MAX_PARTITIONS) throw new ConfigError(`SERVICE_INSTANCES must be at most ${MAX_PARTITIONS}, got "${env.SERVICE_INSTANCES}"`);
+  const index = integer(env, 'SERVICE_INSTANCE', 1, 1);
+  if (index > count) throw new ConfigError(`SERVICE_INSTANCE must be from 1 to SERVICE_INSTANCES (${count}), got "${env.SERVICE_INSTANCE}"`);
+  return { index, count };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     nodeEnv: env.NODE_ENV || 'development',
@@ -118,6 +129,7 @@ export function loadConfig(env: Env = process.env): Config {
     mockDataPlatformFailureRate: fraction(env, 'MOCK_DATA_PLATFORM_FAILURE_RATE', 0.2),
     mockDataPlatformLatencyMs: integer(env, 'MOCK_DATA_PLATFORM_LATENCY_MS', 20),
     readYourWritesMs: integer(env, 'READ_YOUR_WRITES_MS', 2_000),
+    partition: partition(env),
   };
 }
 

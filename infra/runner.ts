@@ -13,12 +13,23 @@ import { buildApi } from './http/server.js';
 import { ReadSide } from './http/read-side.js';
 import { Projector } from '../bus/projector.js';
 import { Metrics } from './http/metrics.js';
-import { readModels } from '../projections/index.js';
+import { allProjections, queueTokens, readModels } from '../projections/index.js';
+import { checkpointReached } from '../bus/checkpoint-wait.js';
+import { formatPartition } from '../bus/partition.js';
 import { seedDemo } from './seed.js';
 
-/** What one process runs: the HTTP API with its read models, and any of the seven services. */
-export type Role = ServiceName | 'api';
-export const ROLES: readonly Role[] = [...SERVICE_NAMES, 'api'];
+/**
+ * What one process runs: any of the seven services; `projector`, every read
+ * model (each model has exactly one writer, so one projector process in a
+ * layout); `api`, HTTP answered from the read store.
+ */
+export type Role = ServiceName | 'projector' | 'api';
+export const ROLES: readonly Role[] = [...SERVICE_NAMES, 'projector', 'api'];
+
+/** How long a queue instance waits for the projector to show its own admissions before its next tick. */
+const LINE_WAIT_MS = 10_000;
+/** How often a process looks at the checkpoint of a model another process runs. */
+const CHECKPOINT_POLL_MS = 10;
 
 export interface Node {
   config: Config;
@@ -86,14 +97,18 @@ export async function startNode(baseConfig: Config, options: StartOptions): Prom
     clock,
     send: dataPlatformSender({ url: config.dataPlatformUrl ?? 'http://127.0.0.1:9', timeoutMs: config.deliveryTimeoutMs }),
     lineReached: async (position) => {
-      await services.get('queue')?.projector.reached(position);
+      if (projector.runs(queueTokens.name)) await projector.reached(position);
+      else await checkpointReached(reads, queueTokens.name, position, LINE_WAIT_MS, CHECKPOINT_POLL_MS);
     },
   });
-  // Every model this process keeps, the API's and the services' own, is applied by one reader in one commit per batch.
+  // Every model this process keeps (the read models, and its services' timers) is applied by one reader in one commit per batch.
   const projector = new Projector({ store, reads, log: log.child({ role: 'projector' }), maxBatch: config.consumerMaxBatch });
+  if (roles.has('projector')) projector.add(allProjections);
   for (const name of SERVICE_NAMES) {
     if (!roles.has(name)) continue;
-    const service = new RunningService(definitions[name], {
+    // A service's own read models (the queue's line) are read models like the rest: the projector role writes them.
+    const definition = { ...definitions[name], projections: [] };
+    const service = new RunningService(definition, {
       store,
       reads,
       clock,
@@ -101,16 +116,18 @@ export async function startNode(baseConfig: Config, options: StartOptions): Prom
       retry: { attempts: config.reactionRetryAttempts, baseMs: config.reactionRetryBaseMs },
       timerPollMs: config.timerPollMs,
       projector,
+      partition: config.partition,
     });
     await service.start();
     services.set(name, service);
-    log.info({ service: name }, 'service started');
+    log.info({ service: name, instance: formatPartition(config.partition) }, 'service started');
   }
 
   let api: FastifyInstance | undefined;
   let readSide: ReadSide | undefined;
   if (roles.has('api')) {
-    readSide = new ReadSide({ store, reads, projections: readModels, log: log.child({ role: 'read-side' }), projector });
+    // Without the projector role, the API follows the models through their checkpoints in the read store.
+    readSide = new ReadSide({ store, reads, projections: roles.has('projector') ? readModels : [], log: log.child({ role: 'read-side' }), projector });
   }
   await projector.start();
   if (readSide) {

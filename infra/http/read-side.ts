@@ -4,6 +4,7 @@ import { silentLog, type Log } from '../log.js';
 import type { ConsumerStatus } from '../../bus/consumer.js';
 import type { AnyProjection } from '../../bus/projection.js';
 import { Projector } from '../../bus/projector.js';
+import { checkpointReached } from '../../bus/checkpoint-wait.js';
 
 export interface ReadSideOptions {
   store: EventStore;
@@ -78,14 +79,7 @@ export class ReadSide {
       if (at !== null && at >= position) return true;
       return this.projector.reached(position, timeoutMs);
     }
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const at = await this.options.reads.checkpoint(name);
-      if (at !== null && at >= position) return true;
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      await sleep(Math.min(this.pollMs, left));
-    }
+    return checkpointReached(this.options.reads, name, position, timeoutMs, this.pollMs);
   }
 
   /**

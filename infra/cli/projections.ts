@@ -26,7 +26,7 @@ async function eventsBehind(stores: Stores, projection: AnyProjection, checkpoin
   return behind;
 }
 
-const catalogue = (stores: Stores, config: Config) => projectionCatalogue(definitions(stores, config));
+const catalogue = (stores: Stores, config: Config) => projectionCatalogue(definitions(stores, config), config.partition.count);
 
 async function list(out: Output): Promise<void> {
   await withStores(async (stores, config) => {

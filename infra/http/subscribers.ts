@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import { serviceDefinitions, SERVICE_NAMES } from '../services.js';
 import { parkedStream, type EventParked, type ParkedEventRedriven } from '../../bus/parking.js';
 import { reactionSubscriber } from '../../bus/reactions.js';
+import { partitioned } from '../../bus/partition.js';
 import { allProjections } from '../../projections/index.js';
 
 /** Every checkpointed reader of $all in the system, and where its checkpoint lives. */
@@ -39,10 +40,14 @@ export interface SubscriberPosition {
 export function subscribers(deps: { config: Config; store: EventStore; reads: ReadStore; clock: Clock }): Subscriber[] {
   const definitions = serviceDefinitions({ ...deps, send: () => Promise.reject(new Error('health never sends')) });
   const list: Subscriber[] = allProjections.map((p) => ({ name: p.name, kind: 'read-model', store: 'reads' }));
+  // Every instance of the layout (SERVICE_INSTANCES) has its own reaction checkpoint and timer model.
+  const instances = Array.from({ length: deps.config.partition.count }, (_, i) => ({ index: i + 1, count: deps.config.partition.count }));
   for (const name of SERVICE_NAMES) {
     const definition = definitions[name];
-    if (definition.reactions.length > 0) list.push({ name: reactionSubscriber(name), kind: 'reactions', store: 'events' });
-    if (definition.timers.length > 0) list.push({ name: `timers-${name}`, kind: 'timers', store: 'reads' });
+    for (const partition of instances) {
+      if (definition.reactions.length > 0) list.push({ name: partitioned(reactionSubscriber(name), partition), kind: 'reactions', store: 'events' });
+      if (definition.timers.length > 0) list.push({ name: partitioned(`timers-${name}`, partition), kind: 'timers', store: 'reads' });
+    }
   }
   return list;
 }

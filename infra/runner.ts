@@ -130,6 +130,7 @@ export async function startNode(baseConfig: Config, options: StartOptions): Prom
     readSide = new ReadSide({ store, reads, projections: roles.has('projector') ? readModels : [], log: log.child({ role: 'read-side' }), projector });
   }
   await projector.start();
+  if (roles.has('projector')) log.info({ role: 'projector', models: projector.names.length }, 'projector started');
   if (readSide) {
     api = await buildApi({ config, store, reads, clock, readSide, metrics: new Metrics(), logger: log.child({ role: 'api' }) });
     await api.listen({ port: config.port, host: config.host });

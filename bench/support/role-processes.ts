@@ -44,6 +44,8 @@ export interface ProcessGroupOptions {
   env: NodeJS.ProcessEnv;
   /** How long a start may take before it counts as failed. */
   readyTimeoutMs?: number;
+  /** The built entry point (default: the one beside this build; tests run from the sources and name it). */
+  entry?: string;
 }
 
 export class RoleProcesses {
@@ -64,7 +66,7 @@ export class RoleProcesses {
    */
   start(name: string, roles: readonly Role[], env: NodeJS.ProcessEnv = {}): Promise<void> {
     if (this.running.has(name)) throw new Error(`${name} is already running`);
-    const args = [ENTRY, ...roles.flatMap((role) => ['--service', role])];
+    const args = [this.options.entry ?? ENTRY, ...roles.flatMap((role) => ['--service', role])];
     const child = spawn(process.execPath, args, {
       env: { ...this.options.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -103,6 +105,7 @@ export class RoleProcesses {
         return; // a line cut by a kill mid-write
       }
       if (parsed.msg === 'service started' && parsed.service) return seen(parsed.service as Role);
+      if (parsed.msg === 'projector started') return seen('projector');
       if ((parsed.level ?? 0) >= 40) this.warn(name, parsed.msg ?? '(no message)');
     });
     createInterface({ input: child.stderr! }).on('line', (line) => {

@@ -167,7 +167,7 @@ export function concertRoutes(ctx: ApiContext): FastifyPluginAsync {
           tags: ['catalogue'],
           summary: "A concert's schedules with their free seats, earliest first",
           params: { type: 'object', required: ['concertId'], properties: { concertId: id } },
-          response: { 200: { type: 'array', items: scheduleView }, ...errors(400, 404) },
+          response: { 200: { type: 'array', items: scheduleView }, ...errors(400, 404, 503) },
         },
       },
       async (request) => {
@@ -186,7 +186,7 @@ export function concertRoutes(ctx: ApiContext): FastifyPluginAsync {
           tags: ['catalogue'],
           summary: 'The seat map of a schedule: every seat from 1 to its seat count',
           params: { type: 'object', required: ['scheduleId'], properties: { scheduleId: id } },
-          response: { 200: { type: 'array', items: seatView }, ...errors(400, 404) },
+          response: { 200: { type: 'array', items: seatView }, ...errors(400, 404, 503) },
         },
       },
       async (request) => {

@@ -76,7 +76,7 @@ export function paymentRoutes(ctx: ApiContext): FastifyPluginAsync {
           security: [{ queueToken: [] }],
           headers: { type: 'object', properties: { 'queue-token': queueTokenHeader, 'idempotency-key': idempotencyKeyHeader } },
           body: { type: 'object', required: ['reservationId'], additionalProperties: false, properties: { reservationId: id } },
-          response: { 200: requestedView, 202: requestedView, ...errors(400, 401, 403, 404, 413, 422) },
+          response: { 200: requestedView, 202: requestedView, ...errors(400, 401, 403, 404, 413, 422, 503) },
         },
         // Active or not is decided below: a repeat of an existing payment is answered even after the token expired.
         onRequest: queueTokenGuard({ store: ctx.store, clock: ctx.clock, secret: ctx.queueSecret }, { requireActive: false }),
@@ -130,7 +130,7 @@ export function paymentRoutes(ctx: ApiContext): FastifyPluginAsync {
             additionalProperties: false,
             properties: { waitMs: { type: 'integer', minimum: 0, maximum: MAX_WAIT_MS, description: 'Long poll: the longest to wait for the end' } },
           },
-          response: { 200: paymentView, ...errors(400, 404) },
+          response: { 200: paymentView, ...errors(400, 404, 503) },
         },
         preValidation: integerQuery('waitMs'),
       },

@@ -50,7 +50,7 @@ export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
             additionalProperties: false,
             properties: { scheduleId: id, seatNo: { type: 'integer', minimum: 1 } },
           },
-          response: { 201: reservationView, ...errors(400, 401, 403, 404, 409, 413, 422) },
+          response: { 201: reservationView, ...errors(400, 401, 403, 404, 409, 413, 422, 503) },
         },
         onRequest: queueTokenGuard({ store: ctx.store, clock: ctx.clock, secret: ctx.queueSecret }, { requireActive: true }),
         ...ctx.idempotency.hooks((request) => guardedToken(request).userId),
@@ -96,7 +96,7 @@ export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
           tags: ['reservations'],
           summary: 'A hold and what became of it',
           params: { type: 'object', required: ['reservationId'], properties: { reservationId: id } },
-          response: { 200: reservationView, ...errors(400, 404) },
+          response: { 200: reservationView, ...errors(400, 404, 503) },
         },
       },
       async (request) => {

@@ -51,8 +51,8 @@ function countingStore(store: EventStore, count: (fresh: number) => void): Event
   };
 }
 
-async function differingProjections(stores: Stores, services: Record<string, ServiceDefinition>, head: Position) {
-  const projections = projectionCatalogue(services);
+async function differingProjections(stores: Stores, services: Record<string, ServiceDefinition>, head: Position, instances: number) {
+  const projections = projectionCatalogue(services, instances);
   const differing: string[] = [];
   for (const projection of projections) {
     const live = await (await stores.reads.collection(projection.collection)).find();
@@ -64,9 +64,10 @@ async function differingProjections(stores: Stores, services: Record<string, Ser
   return { differing, count: projections.length };
 }
 
-export async function replayCheck(stores: Stores, services: Record<string, ServiceDefinition>): Promise<ReplayFindings> {
+/** `instances`: how many instances each service runs as (SERVICE_INSTANCES), each with its own timer model. */
+export async function replayCheck(stores: Stores, services: Record<string, ServiceDefinition>, instances = 1): Promise<ReplayFindings> {
   const head = (await stores.events.headPosition()) ?? 0n;
-  const { differing, count } = await differingProjections(stores, services, head);
+  const { differing, count } = await differingProjections(stores, services, head, instances);
   let appends = 0;
   let events = 0;
   const dry = countingStore(stores.events, (fresh) => (appends += fresh));

@@ -3,6 +3,7 @@ import type { Collection, Doc } from '../readstore/port.js';
 import { silentLog, type Log } from '../log.js';
 import type { AnyProjection } from '../../bus/projection.js';
 import type { ReadSide } from './read-side.js';
+import { HttpProblem } from './errors.js';
 
 /**
  * Read-your-writes over eventually consistent read models: a command waits
@@ -32,6 +33,8 @@ export class Consistency {
   /**
    * A document by id. On a miss (or a document not yet `usable`), waits for
    * the model to catch up with the head of the store and looks once more.
+   * A model that does not catch up in time (its projector restarting) cannot
+   * say the id is unknown: that is a 503 to retry, not a 404.
    */
   async find<T extends Doc>(
     collection: Collection<T>,
@@ -49,7 +52,9 @@ export class Consistency {
     if (head === null) return null;
     const at = await this.readSide.position(model.name);
     if (at !== null && at >= head) return null;
-    await this.readSide.reached(model.name, head, this.waitMs);
-    return found();
+    if (await this.readSide.reached(model.name, head, this.waitMs)) return found();
+    const retried = await found();
+    if (retried) return retried;
+    throw new HttpProblem(503, 'READ_MODEL_BEHIND', `the ${model.name} read model is behind the latest writes; try again`, { 'retry-after': '1' });
   }
 }

@@ -145,7 +145,7 @@ export function operationsRoutes(ctx: ApiContext): FastifyPluginAsync {
           tags: ['operations'],
           summary: "The payment's saga: its events across every stream, in global order, with causation links",
           params: { type: 'object', required: ['paymentId'], properties: { paymentId: id } },
-          response: { 200: { type: 'array', items: traceEntry }, ...errors(400, 404) },
+          response: { 200: { type: 'array', items: traceEntry }, ...errors(400, 404, 503) },
         },
       },
       async (request) => {

@@ -37,7 +37,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'Refused by the current state',
   413: 'Body larger than 1 MiB',
   422: 'Idempotency-Key reused with a different request',
-  503: 'A store does not answer',
+  503: 'A store does not answer, or a read model is behind the latest writes: try again (Retry-After)',
 };
 
 /** Response schemas for the error statuses a route can answer with. */

@@ -29,6 +29,8 @@ export interface SystemOptions {
   cpuProfileDir?: string;
   /** Show the system's log (stdout) here; LOG_LEVEL in `knobs` sets how much. */
   showLog?: boolean;
+  /** The command line after the entry point; default every role named, in one process. */
+  args?: string[];
 }
 
 const entry = fileURLToPath(new URL('../../infra/main.js', import.meta.url));
@@ -50,7 +52,7 @@ export async function startSystem(options: SystemOptions): Promise<SystemProcess
   };
   const server = await startServerProcess({
     script: entry,
-    args: ROLES.flatMap((role) => ['--service', role]),
+    args: options.args ?? ROLES.flatMap((role) => ['--service', role]),
     nodeArgs: options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [],
     env: { PATH: process.env.PATH, ...env },
     port,

@@ -27,12 +27,12 @@ import { isEvent } from '../../../bus/decider.js';
  * log is walked.
  */
 const TOKENS = 2_000;
-const MAX_ACTIVE = 60;
+const MAX_ACTIVE = 100;
 const TTL_MS = 1_000;
 /** Half a TTL: a token lives two rounds, so slots free while others are still held. */
 const STEP_MS = 500;
 const FIRST_WAVE = 500;
-const WAVE = 150;
+const WAVE = 200;
 
 interface Handles {
   store: EventStore;

@@ -5,6 +5,12 @@ import type { Aggregate, DomainEvent } from './decider.js';
 export interface Target<Command> {
   streamId: string;
   command: Command;
+  /**
+   * The correlation of what the command appends, when it is not the source
+   * event's: one admission decision lets in many tokens, each of which is a
+   * correlation of its own.
+   */
+  correlationId?: string;
 }
 
 /**

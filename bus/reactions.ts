@@ -33,6 +33,7 @@ interface Work {
   reaction: ServiceReaction;
   streamId: string;
   command: unknown;
+  correlationId?: string;
   /** Which of the reaction's targets for this event: part of the derived event ids. */
   index: number;
 }
@@ -53,7 +54,7 @@ export function runReaction(
 ) {
   return handleCommand(store, reaction.aggregate, target.streamId, target.command, {
     eventId: (n) => derivedEventId(reaction.name, `${event.id}/${target.index}`, n),
-    metadata: { correlationId: event.metadata.correlationId ?? event.streamId, causationId: event.id },
+    metadata: { correlationId: target.correlationId ?? event.metadata.correlationId ?? event.streamId, causationId: event.id },
     checkpoint,
   });
 }
@@ -80,14 +81,14 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
 
   /** Returns whether the checkpoint, if one was given, was committed. */
   async function run(work: Work, checkpoint?: Position): Promise<boolean> {
-    const { event, reaction, streamId, command, index } = work;
+    const { event, reaction, streamId, command, correlationId, index } = work;
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await runReaction(
           store,
           reaction,
           event,
-          { streamId, command, index },
+          { streamId, command, correlationId, index },
           checkpoint === undefined ? undefined : { subscriber, position: checkpoint },
         );
         options.onHandled?.(reaction.name, event, result.events);
@@ -126,7 +127,7 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
         targets.forEach((target, index) => {
           if (!owns(partition, target.streamId)) return;
           const chain = chains.get(target.streamId) ?? [];
-          chain.push({ event, reaction, streamId: target.streamId, command: target.command, index });
+          chain.push({ event, reaction, streamId: target.streamId, command: target.command, correlationId: target.correlationId, index });
           chains.set(target.streamId, chain);
         });
       }

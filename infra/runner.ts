@@ -26,7 +26,7 @@ import { seedDemo } from './seed.js';
 export type Role = ServiceName | 'projector' | 'api';
 export const ROLES: readonly Role[] = [...SERVICE_NAMES, 'projector', 'api'];
 
-/** How long a queue instance waits for the projector to show its own admissions before its next tick. */
+/** How long an admission tick waits for the line model to include the latest admission decision; past it the tick admits nobody. */
 const LINE_WAIT_MS = 10_000;
 /** How often a process looks at the checkpoint of a model another process runs. */
 const CHECKPOINT_POLL_MS = 10;
@@ -96,10 +96,10 @@ export async function startNode(baseConfig: Config, options: StartOptions): Prom
     reads,
     clock,
     send: dataPlatformSender({ url: config.dataPlatformUrl ?? 'http://127.0.0.1:9', timeoutMs: config.deliveryTimeoutMs }),
-    lineReached: async (position) => {
-      if (projector.runs(queueTokens.name)) await projector.reached(position);
-      else await checkpointReached(reads, queueTokens.name, position, LINE_WAIT_MS, CHECKPOINT_POLL_MS);
-    },
+    lineReached: (position) =>
+      projector.runs(queueTokens.name)
+        ? projector.reached(position, LINE_WAIT_MS)
+        : checkpointReached(reads, queueTokens.name, position, LINE_WAIT_MS, CHECKPOINT_POLL_MS),
   });
   // Every model this process keeps (the read models, and its services' timers) is applied by one reader in one commit per batch.
   const projector = new Projector({ store, reads, log: log.child({ role: 'projector' }), maxBatch: config.consumerMaxBatch });

@@ -1,10 +1,7 @@
 import type { EventStore, Position } from './eventstore/port.js';
 import type { ReadStore } from './readstore/port.js';
-import { positionFromKey } from './readstore/position-key.js';
 import type { Config } from './config.js';
 import type { Clock } from './clock.js';
-import { handleCommand } from '../bus/command.js';
-import { derivedEventId } from '../bus/ids.js';
 import type { ServiceDefinition, Ticker } from '../bus/service.js';
 import type { Send } from '../domains/dataplatform/outcome.js';
 import { reactions as concertReactions } from '../domains/concert/reactions.js';
@@ -17,8 +14,7 @@ import { reactions as pointReactions } from '../domains/point/reactions.js';
 import { timers as pointTimers } from '../domains/point/timers.js';
 import { reactions as queueReactions } from '../domains/queue/reactions.js';
 import { timers as queueTimers } from '../domains/queue/timers.js';
-import { admit } from '../domains/queue/admission.js';
-import { queueStream, ticket } from '../domains/queue/ticket.js';
+import { admitWaiting } from '../domains/queue/admit-waiting.js';
 import { reactions as rankingReactions } from '../domains/ranking/reactions.js';
 import { timers as rankingTimers } from '../domains/ranking/timers.js';
 import { reactions as deliveryReactions } from '../domains/dataplatform/reactions.js';
@@ -36,41 +32,25 @@ export interface ServiceDeps {
   /** The data platform client: real HTTP, or whatever a test puts there. */
   send: Send;
   random?: () => number;
-  /** Resolves once the queue's own line model has caught up with `position`. */
-  lineReached?: (position: Position) => Promise<void>;
+  /** Resolves true once the queue's line model has caught up with `position`, false when it has not in time. */
+  lineReached?: (position: Position) => Promise<boolean>;
 }
 
 /**
- * Admission: every tick, activate as many waiting tokens as there are free
- * slots, in issue order. The line comes from the queue's own read model; the
- * tick waits for it to include its own activations, so the next tick never
- * counts stale free slots. Two queue instances can over-admit by one tick's
- * worth; run one admitting instance (the runner does).
+ * Admission: every queue instance ticks, and each tick lets the next waiting
+ * tokens into the free slots as one decision on the admission line (see
+ * domains/queue/admit-waiting.ts); a queue reaction then activates each
+ * admitted token on its own stream. However many instances tick, no more than
+ * QUEUE_MAX_ACTIVE tokens are admitted and not yet expired, in issue order.
  */
 function admissionTicker({ config, store, reads, lineReached }: ServiceDeps): Ticker {
   return {
     name: 'queue.admit',
     intervalMs: config.queueAdmitIntervalMs,
     async tick(now) {
-      const tokens = await reads.collection<QueueTokenDoc>(queueTokens.collection);
-      const active = await tokens.count({ status: 'ACTIVE' });
-      const free = config.queueMaxActive - active;
-      if (free <= 0) return;
-      const waiting = await tokens.find({ where: { status: 'WAITING' }, sort: [['issuedPosition', 'asc']], limit: free });
-      const chosen = admit(
-        { waiting: waiting.map((t) => ({ tokenId: t.tokenId, userId: t.userId, issuedAt: t.issuedAt, position: positionFromKey(t.issuedPosition) })), active },
-        config.queueMaxActive,
-      );
-      const results = await Promise.all(
-        chosen.map(({ tokenId, userId }) =>
-          handleCommand(store, ticket, queueStream(userId), { type: 'Activate', data: { tokenId, now: now.toISOString(), ttlMs: config.queueTokenTtlMs } }, {
-            eventId: (n) => derivedEventId('queue.admit', tokenId, n),
-            metadata: { correlationId: tokenId },
-          }),
-        ),
-      );
-      const last = results.reduce<Position | null>((max, r) => (r.position !== null && (max === null || r.position > max) ? r.position : max), null);
-      if (last !== null) await lineReached?.(last);
+      if (!lineReached) throw new Error('the admission tick needs to know when the line model has caught up (lineReached)');
+      const line = await reads.collection<QueueTokenDoc>(queueTokens.collection);
+      await admitWaiting({ store, line, lineReached, maxActive: config.queueMaxActive, ttlMs: config.queueTokenTtlMs }, now);
     },
   };
 }

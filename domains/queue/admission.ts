@@ -1,4 +1,4 @@
-/** Who gets in next, and how long the rest will wait: pure functions for the admission tick and the token route. */
+/** Who gets in next, and how long the rest will wait: pure functions for the admission decision and the token route. */
 
 /** A global store position (bigint) or a number read back from a read model. */
 export type LinePosition = bigint | number;
@@ -6,7 +6,8 @@ export type LinePosition = bigint | number;
 export interface WaitingToken {
   tokenId: string;
   userId: string;
-  issuedAt: string;
+  /** Shown, never ordered by (see admit). */
+  issuedAt?: string;
   /** The global position of the QueueTokenIssued event: the order of issue across all users. */
   position: LinePosition;
 }

@@ -7,6 +7,7 @@ import { seat } from '../../domains/reservation/seat.js';
 import { payment } from '../../domains/payment/payment.js';
 import { wallet } from '../../domains/point/wallet.js';
 import { ticket } from '../../domains/queue/ticket.js';
+import { admissionLine } from '../../domains/queue/admission-line.js';
 import { sellout } from '../../domains/ranking/sellout.js';
 import { delivery } from '../../domains/dataplatform/delivery.js';
 
@@ -20,6 +21,7 @@ const OWNERS: ReadonlyArray<{ aggregate: AnyAggregate; service: ServiceName }> =
   { aggregate: payment, service: 'payment' },
   { aggregate: wallet, service: 'point' },
   { aggregate: ticket, service: 'queue' },
+  { aggregate: admissionLine, service: 'queue' },
   { aggregate: sellout, service: 'ranking' },
   { aggregate: delivery, service: 'dataplatform' },
 ];

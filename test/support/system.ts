@@ -63,9 +63,7 @@ export async function startTestSystem(t: Test, options: TestSystemOptions = {}) 
       clock,
       send,
       random: options.random ?? (() => 0.5),
-      lineReached: async (position) => {
-        await services.get('queue')?.projector.reached(position);
-      },
+      lineReached: async (position) => (await services.get('queue')?.projector.reached(position)) ?? false,
     });
     return defs;
   };

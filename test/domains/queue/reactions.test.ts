@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { PaymentCompleted, PaymentRef } from '../../../domains/payment/events.js';
-import type { QueueEvent } from '../../../domains/queue/events.js';
-import { expireTokenOnPaymentCompleted, reactions } from '../../../domains/queue/reactions.js';
+import type { QueueEvent, QueueTokensAdmitted } from '../../../domains/queue/events.js';
+import { activateAdmittedTokens, expireTokenOnPaymentCompleted, reactions } from '../../../domains/queue/reactions.js';
 import { ticket } from '../../../domains/queue/ticket.js';
 import { timers, tokenExpiry } from '../../../domains/queue/timers.js';
 import { recorded } from '../../support/recorded.js';
@@ -18,7 +18,7 @@ const ref: PaymentRef = {
 const created = new Date('2030-01-01T10:05:00.250Z');
 
 t.test('expireTokenOnPaymentCompleted', async (t) => {
-  t.same(reactions, [expireTokenOnPaymentCompleted]);
+  t.same(reactions, [expireTokenOnPaymentCompleted, activateAdmittedTokens]);
   t.equal(expireTokenOnPaymentCompleted.aggregate, ticket);
   t.same(expireTokenOnPaymentCompleted.eventTypes, ['PaymentCompleted']);
   const event: PaymentCompleted = {
@@ -33,6 +33,29 @@ t.test('expireTokenOnPaymentCompleted', async (t) => {
   ]);
   const issued: QueueEvent = { type: 'QueueTokenIssued', data: { tokenId: 't', userId: 'user-1', issuedAt: 'x' } };
   t.same(expireTokenOnPaymentCompleted.react(recorded('queue-user-1', issued)), [], 'ignores other types');
+});
+
+t.test('activateAdmittedTokens', async (t) => {
+  t.equal(activateAdmittedTokens.aggregate, ticket);
+  t.same(activateAdmittedTokens.eventTypes, ['QueueTokensAdmitted']);
+  const decision: QueueTokensAdmitted = {
+    type: 'QueueTokensAdmitted',
+    data: {
+      tokens: [
+        { tokenId: 'tok-a', userId: 'ana', issuedPosition: '1'.padStart(40, '0') },
+        { tokenId: 'tok-b', userId: 'ben', issuedPosition: '2'.padStart(40, '0') },
+      ],
+      admittedAt: '2030-01-01T10:00:01.000Z',
+      ttlMs: 60_000,
+    },
+  };
+  // Created much later than the decision (a reaction that lagged): the decision's time still rules.
+  t.same(activateAdmittedTokens.react(recorded('admission-line', decision, new Date('2030-01-01T11:00:00.000Z'))), [
+    { streamId: 'queue-ana', command: { type: 'Activate', data: { tokenId: 'tok-a', now: '2030-01-01T10:00:01.000Z', ttlMs: 60_000 } }, correlationId: 'tok-a' },
+    { streamId: 'queue-ben', command: { type: 'Activate', data: { tokenId: 'tok-b', now: '2030-01-01T10:00:01.000Z', ttlMs: 60_000 } }, correlationId: 'tok-b' },
+  ], "one Activate per admitted token, on its user's stream, at the decision's time, in the token's correlation");
+  const issued: QueueEvent = { type: 'QueueTokenIssued', data: { tokenId: 't', userId: 'ana', issuedAt: 'x' } };
+  t.same(activateAdmittedTokens.react(recorded('queue-ana', issued)), [], 'ignores other types');
 });
 
 t.test('tokenExpiry timer', async (t) => {

@@ -71,6 +71,13 @@ t.test('Activate', async (t) => {
       .thenNothing();
   });
 
+  t.test('a token that expired before an admission reached it stays expired', async (t) => {
+    // Admitted, then expired by a payment before the admission's Activate ran (a lagging reaction), then a new token issued.
+    given(t, ticket, [issued(), activated(), expired('tok-1', 'PAYMENT_COMPLETED', t1)])
+      .when({ type: 'Activate', data: { tokenId: 'tok-1', now: t0, ttlMs } })
+      .thenNothing('a late or replayed activation, even dated before the expiry, does not revive it');
+  });
+
   t.test('an older token id is not the waiting one', async (t) => {
     given(t, ticket, [issued(), activated(), expired(), issued('tok-2', '2030-01-01T11:00:00.000Z')])
       .when({ type: 'Activate', data: { tokenId: 'tok-1', now: '2030-01-01T11:00:01.000Z', ttlMs } })

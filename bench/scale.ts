@@ -63,6 +63,8 @@ const layouts: Layout[] = [
 interface Measured {
   layout: Layout;
   figures: PhaseFigures;
+  /** Events appended from the phase's start until the system stopped, per completed payment. */
+  eventsPerPayment: number;
   verdict: Verdict;
 }
 
@@ -98,9 +100,10 @@ async function measure(template: string, holds: PreparedHold[], layout: Layout):
     const figures = systemFigures(phase, output, ends, drained);
     log(`[scale]   ${formatCount(figures.completed)} completed, ${figures.throughput.toFixed(0)}/s, p50 ${formatLatency(figures.endToEnd.p50)} p99 ${formatLatency(figures.endToEnd.p99)}`);
     const receiver = await receiverEffects(system.mockUrl);
-    await store.close();
     await system.stop();
-    return { layout, figures, verdict: await checkStore(dir, { receiver, replay: false }) };
+    const appended = Number(((await store.headPosition()) ?? head) - head);
+    await store.close();
+    return { layout, figures, eventsPerPayment: appended / Math.max(1, figures.completed), verdict: await checkStore(dir, { receiver, replay: false }) };
   } finally {
     await store.close();
     await system.stop();
@@ -151,9 +154,9 @@ async function main() {
       '## Figures',
       '',
       markdownTable(
-        ['layout', 'completed', 'completed/s', '× all-in-one', '× bare', 'request → COMPLETED p50 / p95 / p99 / max (ms)', 'POST p50 / p99'],
+        ['layout', 'completed', 'completed/s', '× all-in-one', '× bare', 'request → COMPLETED p50 / p95 / p99 / max (ms)', 'POST p50 / p99', 'events per payment'],
         [
-          ...runs.map(({ layout, figures }) => [
+          ...runs.map(({ layout, figures, eventsPerPayment }) => [
             layout.label,
             formatCount(figures.completed),
             formatCount(figures.throughput),
@@ -161,8 +164,9 @@ async function main() {
             formatRatio(figures.throughput / bare.throughput),
             quartet(figures),
             `${formatLatency(figures.post.p50)} / ${formatLatency(figures.post.p99)}`,
+            eventsPerPayment.toFixed(1),
           ]),
-          ['bare Fastify (baseline)', formatCount(bare.completed), formatCount(bare.throughput), '—', '1×', quartet(bare), `${formatLatency(bare.post.p50)} / ${formatLatency(bare.post.p99)}`],
+          ['bare Fastify (baseline)', formatCount(bare.completed), formatCount(bare.throughput), '—', '1×', quartet(bare), `${formatLatency(bare.post.p50)} / ${formatLatency(bare.post.p99)}`, '—'],
         ],
       ),
       '',

@@ -60,7 +60,7 @@ t.test('one process per service, sharing only the stores: a payment completes', 
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> & Array<Record<string, unknown>> };
   };
-  const until = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> => {
+  const until = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> => {
     const end = Date.now() + ms;
     for (;;) {
       const value = await probe().catch(() => undefined);

@@ -687,20 +687,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Idempotency-Key reused with a different request. Codes: IDEMPOTENCY_KEY_REUSED */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        statusCode: number;
-                        code: string;
-                        error: string;
-                        message: string;
-                    };
-                };
-            };
         };
     };
     getCurrentQueueToken: {

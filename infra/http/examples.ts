@@ -104,7 +104,8 @@ export const examples = {
       position: 1,
       token: 'WyI4MDVhZjIwZi01NWU0LTRmOGQtODU3Yy1lMGI4N2Q4NzIyYTAiLCJhbmEiXQ.KjKtSHXxaEbb-dhA5WInH3VgzbU1cMT7SyUZXLTIijE',
     },
-    errors: [invalid('body/userId must match pattern "^[A-Za-z0-9._@-]+$"'), tooLarge, keyReused],
+    // No 422: keys are kept per user and the body is only the user, so a key can never come back with another body.
+    errors: [invalid('body/userId must match pattern "^[A-Za-z0-9._@-]+$"'), tooLarge],
   },
   getCurrentQueueToken: {
     response: { tokenId: ids.tokenId, userId: 'ana', status: 'ACTIVE', position: 0, etaMs: 0, expiresAt: '2030-01-01T10:10:00.000Z' },
@@ -126,7 +127,7 @@ export const examples = {
       ...queueTokenRefusals,
       notActive,
       { statusCode: 404, code: 'SCHEDULE_NOT_FOUND', error: 'Not Found', message: 'no schedule nope' },
-      { statusCode: 404, code: 'SEAT_NOT_FOUND', error: 'Not Found', message: `schedule ${ids.scheduleId} has seats 1 to 2` },
+      { statusCode: 404, code: 'SEAT_NOT_FOUND', error: 'Not Found', message: `schedule ${ids.scheduleId} has seats 1 to 3` },
       { statusCode: 409, code: 'SEAT_UNAVAILABLE', error: 'Conflict', message: `seat 1 of schedule ${ids.scheduleId} is held` },
       { statusCode: 409, code: 'BOOKING_NOT_OPEN', error: 'Conflict', message: `booking for schedule ${ids.scheduleId} opens at 2030-01-02T09:00:00.000Z` },
       { statusCode: 409, code: 'BOOKING_CLOSED', error: 'Conflict', message: `schedule ${ids.scheduleId} started at 2030-01-01T09:30:00.000Z` },

@@ -4,6 +4,7 @@ import type { ApiContext } from '../../infra/http/context.js';
 import { adminGuard } from '../../infra/http/admin.js';
 import { notFound } from '../../infra/http/errors.js';
 import { dateTime, errors, id, idempotencyKeyHeader, idempotencyKeyOf, points } from '../../infra/http/schemas.js';
+import { examples } from '../../infra/http/examples.js';
 import { concerts, schedules } from '../../projections/index.js';
 import type { ScheduleDoc } from '../../projections/schedules.js';
 import { registerConcert } from './register-concert.js';
@@ -105,16 +106,18 @@ export function concertRoutes(ctx: ApiContext): FastifyPluginAsync {
         schema: {
           tags: ['catalogue'],
           summary: 'Register a concert with its schedules (admin)',
+          operationId: 'registerConcert',
           security: [{ admin: [] }],
           headers: { type: 'object', properties: { 'idempotency-key': idempotencyKeyHeader } },
-          body: newConcertBody,
+          body: { ...newConcertBody, examples: [examples.registerConcert.request] },
           response: {
             201: {
               type: 'object',
               required: ['concertId', 'title', 'schedules'],
               properties: { concertId: { type: 'string' }, title: { type: 'string' }, schedules: { type: 'array', items: registeredSchedule } },
+              examples: [examples.registerConcert.response],
             },
-            ...errors(400, 401, 413, 422),
+            ...errors(...examples.registerConcert.errors),
           },
         },
         onRequest: adminGuard(ctx.config.adminToken),
@@ -153,7 +156,17 @@ export function concertRoutes(ctx: ApiContext): FastifyPluginAsync {
 
     app.get(
       '/concerts',
-      { schema: { tags: ['catalogue'], summary: 'Every concert, oldest registration first', response: { 200: { type: 'array', items: concertSummary } } } },
+      {
+        schema: {
+          tags: ['catalogue'],
+          summary: 'Every concert, oldest registration first',
+          operationId: 'listConcerts',
+          security: [],
+          // An unknown parameter (a filter this route does not have) is refused rather than silently ignored.
+          querystring: { type: 'object', additionalProperties: false, properties: {} },
+          response: { 200: { type: 'array', items: concertSummary, examples: [examples.listConcerts.response] }, ...errors(...examples.listConcerts.errors) },
+        },
+      },
       async () => {
         const docs = await ctx.views.concerts.find({ sort: [['registeredAt', 'asc']] });
         return docs.map(({ concertId, title, scheduleCount }) => ({ concertId, title, scheduleCount }));
@@ -166,8 +179,10 @@ export function concertRoutes(ctx: ApiContext): FastifyPluginAsync {
         schema: {
           tags: ['catalogue'],
           summary: "A concert's schedules with their free seats, earliest first",
+          operationId: 'listSchedules',
+          security: [],
           params: { type: 'object', required: ['concertId'], properties: { concertId: id } },
-          response: { 200: { type: 'array', items: scheduleView }, ...errors(400, 404, 503) },
+          response: { 200: { type: 'array', items: scheduleView, examples: [examples.listSchedules.response] }, ...errors(...examples.listSchedules.errors) },
         },
       },
       async (request) => {
@@ -185,8 +200,10 @@ export function concertRoutes(ctx: ApiContext): FastifyPluginAsync {
         schema: {
           tags: ['catalogue'],
           summary: 'The seat map of a schedule: every seat from 1 to its seat count',
+          operationId: 'listSeats',
+          security: [],
           params: { type: 'object', required: ['scheduleId'], properties: { scheduleId: id } },
-          response: { 200: { type: 'array', items: seatView }, ...errors(400, 404, 503) },
+          response: { 200: { type: 'array', items: seatView, examples: [examples.listSeats.response] }, ...errors(...examples.listSeats.errors) },
         },
       },
       async (request) => {

@@ -6,6 +6,7 @@ import { HttpProblem, notFound } from '../../infra/http/errors.js';
 import { guardedToken, queueTokenGuard, requireActive } from '../../infra/http/queue-token.js';
 import { integerQuery } from '../../infra/http/query.js';
 import { dateTime, errors, id, idempotencyKeyHeader, queueTokenHeader } from '../../infra/http/schemas.js';
+import { examples } from '../../infra/http/examples.js';
 import { payments, reservations, sagaTraces, schedules } from '../../projections/index.js';
 import type { PaymentDoc } from '../../projections/payments.js';
 import { payment, paymentIdFor, paymentStream, type PaymentState } from './payment.js';
@@ -72,11 +73,16 @@ export function paymentRoutes(ctx: ApiContext): FastifyPluginAsync {
         schema: {
           tags: ['payments'],
           summary: "Pay for a hold with points; the token must be ACTIVE and the reservation's user's",
+          operationId: 'requestPayment',
           description: 'One payment per reservation: a repeat answers with the same payment (202 while PENDING, 200 once ended).',
           security: [{ queueToken: [] }],
           headers: { type: 'object', properties: { 'queue-token': queueTokenHeader, 'idempotency-key': idempotencyKeyHeader } },
-          body: { type: 'object', required: ['reservationId'], additionalProperties: false, properties: { reservationId: id } },
-          response: { 200: requestedView, 202: requestedView, ...errors(400, 401, 403, 404, 413, 422, 503) },
+          body: { type: 'object', required: ['reservationId'], additionalProperties: false, properties: { reservationId: id }, examples: [examples.requestPayment.request] },
+          response: {
+            200: requestedView,
+            202: { ...requestedView, examples: [examples.requestPayment.response] },
+            ...errors(...examples.requestPayment.errors),
+          },
         },
         // Active or not is decided below: a repeat of an existing payment is answered even after the token expired.
         onRequest: queueTokenGuard({ store: ctx.store, clock: ctx.clock, secret: ctx.queueSecret }, { requireActive: false }),
@@ -124,13 +130,15 @@ export function paymentRoutes(ctx: ApiContext): FastifyPluginAsync {
         schema: {
           tags: ['payments'],
           summary: 'A payment; with waitMs, held until it ends or waitMs passes',
+          operationId: 'getPayment',
+          security: [],
           params: { type: 'object', required: ['paymentId'], properties: { paymentId: id } },
           querystring: {
             type: 'object',
             additionalProperties: false,
             properties: { waitMs: { type: 'integer', minimum: 0, maximum: MAX_WAIT_MS, description: 'Long poll: the longest to wait for the end' } },
           },
-          response: { 200: paymentView, ...errors(400, 404, 503) },
+          response: { 200: { ...paymentView, examples: [examples.getPayment.response] }, ...errors(...examples.getPayment.errors) },
         },
         preValidation: integerQuery('waitMs'),
       },

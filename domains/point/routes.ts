@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../../infra/http/context.js';
 import { errors, idempotencyKeyHeader, points, userId } from '../../infra/http/schemas.js';
+import { examples } from '../../infra/http/examples.js';
 import { balances } from '../../projections/index.js';
 import { chargePoints } from './charge-points.js';
 
@@ -21,10 +22,12 @@ export function pointRoutes(ctx: ApiContext): FastifyPluginAsync {
         schema: {
           tags: ['points'],
           summary: 'Add points; a retry with the same Idempotency-Key charges once',
+          operationId: 'chargePoints',
+          security: [],
           params: userParams,
           headers: { type: 'object', properties: { 'idempotency-key': idempotencyKeyHeader } },
-          body: { type: 'object', required: ['amount'], additionalProperties: false, properties: { amount: points } },
-          response: { 200: balanceView, ...errors(400, 413, 422) },
+          body: { type: 'object', required: ['amount'], additionalProperties: false, properties: { amount: points }, examples: [examples.chargePoints.request] },
+          response: { 200: { ...balanceView, examples: [examples.chargePoints.response] }, ...errors(...examples.chargePoints.errors) },
         },
         ...ctx.idempotency.hooks(() => ''),
       },
@@ -43,8 +46,10 @@ export function pointRoutes(ctx: ApiContext): FastifyPluginAsync {
         schema: {
           tags: ['points'],
           summary: 'The balance (0 for a user never seen)',
+          operationId: 'getPointBalance',
+          security: [],
           params: userParams,
-          response: { 200: balanceView, ...errors(400) },
+          response: { 200: { ...balanceView, examples: [examples.getPointBalance.response] }, ...errors(...examples.getPointBalance.errors) },
         },
       },
       async (request) => {

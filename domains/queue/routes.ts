@@ -6,6 +6,7 @@ import { queueTokens } from '../../projections/index.js';
 import type { QueueTokenDoc } from '../../projections/queue-tokens.js';
 import { readQueueToken, tokenState, type QueueTokenState } from '../../infra/http/queue-token.js';
 import { dateTime, errors, idempotencyKeyHeader, nullable, queueTokenHeader, userId } from '../../infra/http/schemas.js';
+import { examples } from '../../infra/http/examples.js';
 import { etaFromRate } from './admission.js';
 import { issueToken } from './issue-token.js';
 import { sign } from './token.js';
@@ -60,11 +61,18 @@ export function queueRoutes(ctx: ApiContext): FastifyPluginAsync {
         schema: {
           tags: ['queue'],
           summary: 'Join the waiting line; asking again while the token is live gives the same token',
+          operationId: 'issueQueueToken',
+          security: [],
           headers: { type: 'object', properties: { 'idempotency-key': idempotencyKeyHeader } },
-          body: { type: 'object', required: ['userId'], additionalProperties: false, properties: { userId } },
+          body: { type: 'object', required: ['userId'], additionalProperties: false, properties: { userId }, examples: [examples.issueQueueToken.request] },
           response: {
-            201: { ...tokenView, required: [...tokenView.required, 'token'], properties: { ...tokenView.properties, token: { type: 'string' } } },
-            ...errors(400, 413, 422),
+            201: {
+              ...tokenView,
+              required: [...tokenView.required, 'token'],
+              properties: { ...tokenView.properties, token: { type: 'string' } },
+              examples: [examples.issueQueueToken.response],
+            },
+            ...errors(...examples.issueQueueToken.errors),
           },
         },
         ...ctx.idempotency.hooks((request) => (request.body as { userId: string }).userId),
@@ -94,6 +102,7 @@ export function queueRoutes(ctx: ApiContext): FastifyPluginAsync {
         schema: {
           tags: ['queue'],
           summary: 'Where the token in Queue-Token stands',
+          operationId: 'getCurrentQueueToken',
           security: [{ queueToken: [] }],
           headers: { type: 'object', properties: { 'queue-token': queueTokenHeader } },
           response: {
@@ -104,8 +113,9 @@ export function queueRoutes(ctx: ApiContext): FastifyPluginAsync {
                 ...tokenView.properties,
                 etaMs: { ...nullable({ type: 'integer' }), description: 'Estimated wait from the recent admission rate; null when unknown' },
               },
+              examples: [examples.getCurrentQueueToken.response],
             },
-            ...errors(401),
+            ...errors(...examples.getCurrentQueueToken.errors),
           },
         },
       },

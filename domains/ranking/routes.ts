@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../../infra/http/context.js';
 import { integerQuery } from '../../infra/http/query.js';
 import { dateTime, errors } from '../../infra/http/schemas.js';
+import { examples } from '../../infra/http/examples.js';
 
 const rankedView = {
   type: 'object',
@@ -26,12 +27,14 @@ export function rankingRoutes(ctx: ApiContext): FastifyPluginAsync {
         schema: {
           tags: ['ranking'],
           summary: 'Schedules that sold out, fastest first',
+          operationId: 'listSoldOut',
+          security: [],
           querystring: {
             type: 'object',
             additionalProperties: false,
             properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 10 } },
           },
-          response: { 200: { type: 'array', items: rankedView }, ...errors(400) },
+          response: { 200: { type: 'array', items: rankedView, examples: [examples.listSoldOut.response] }, ...errors(...examples.listSoldOut.errors) },
         },
         preValidation: integerQuery('limit'),
       },

@@ -3,6 +3,7 @@ import type { ApiContext } from '../../infra/http/context.js';
 import { HttpProblem, notFound } from '../../infra/http/errors.js';
 import { guardedToken, queueTokenGuard } from '../../infra/http/queue-token.js';
 import { dateTime, errors, id, idempotencyKeyHeader, idempotencyKeyOf, queueTokenHeader } from '../../infra/http/schemas.js';
+import { examples } from '../../infra/http/examples.js';
 import { reservations, sagaTraces, schedules, seats } from '../../projections/index.js';
 import type { ReservationDoc } from '../../projections/reservations.js';
 import { holdSeat } from './hold-seat.js';
@@ -42,6 +43,7 @@ export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
         schema: {
           tags: ['reservations'],
           summary: `Hold a seat for HOLD_TTL_MS (${ctx.config.holdTtlMs} ms here)`,
+          operationId: 'holdSeat',
           security: [{ queueToken: [] }],
           headers: { type: 'object', properties: { 'queue-token': queueTokenHeader, 'idempotency-key': idempotencyKeyHeader } },
           body: {
@@ -49,8 +51,9 @@ export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
             required: ['scheduleId', 'seatNo'],
             additionalProperties: false,
             properties: { scheduleId: id, seatNo: { type: 'integer', minimum: 1 } },
+            examples: [examples.holdSeat.request],
           },
-          response: { 201: reservationView, ...errors(400, 401, 403, 404, 409, 413, 422, 503) },
+          response: { 201: { ...reservationView, examples: [examples.holdSeat.response] }, ...errors(...examples.holdSeat.errors) },
         },
         onRequest: queueTokenGuard({ store: ctx.store, clock: ctx.clock, secret: ctx.queueSecret }, { requireActive: true }),
         ...ctx.idempotency.hooks((request) => guardedToken(request).userId),
@@ -95,8 +98,10 @@ export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
         schema: {
           tags: ['reservations'],
           summary: 'A hold and what became of it',
+          operationId: 'getReservation',
+          security: [],
           params: { type: 'object', required: ['reservationId'], properties: { reservationId: id } },
-          response: { 200: reservationView, ...errors(400, 404, 503) },
+          response: { 200: { ...reservationView, examples: [examples.getReservation.response] }, ...errors(...examples.getReservation.errors) },
         },
       },
       async (request) => {

@@ -3,6 +3,7 @@ import type { ApiContext } from './context.js';
 import { correlate } from './correlation.js';
 import { notFound } from './errors.js';
 import { dateTime, errors, id, nullable } from './schemas.js';
+import { examples } from './examples.js';
 import { parkedCount, positions, subscribers, type Subscriber, type SubscriberPosition } from './subscribers.js';
 import { sagaTraces } from '../../projections/index.js';
 
@@ -99,7 +100,15 @@ export function operationsRoutes(ctx: ApiContext): FastifyPluginAsync {
         schema: {
           tags: ['operations'],
           summary: 'Stores reachable, how far every subscriber lags, how many events are parked',
-          response: { 200: healthView, 503: { ...healthView, description: 'A store does not answer' } },
+          operationId: 'getHealth',
+          security: [],
+          // Probes send no parameters; one that does is told so rather than ignored.
+          querystring: { type: 'object', additionalProperties: false, properties: {} },
+          response: {
+            200: { ...healthView, examples: [examples.getHealth.response] },
+            503: { ...healthView, description: 'A store does not answer' },
+            ...errors(...examples.getHealth.errors),
+          },
         },
       },
       async (request, reply) => {
@@ -126,7 +135,20 @@ export function operationsRoutes(ctx: ApiContext): FastifyPluginAsync {
 
     app.get(
       '/metrics',
-      { schema: { tags: ['operations'], summary: 'Prometheus metrics: requests, saga outcomes and latency, subscriber lag' } },
+      {
+        schema: {
+          tags: ['operations'],
+          summary: 'Prometheus metrics: requests, saga outcomes and latency, subscriber lag',
+          operationId: 'getMetrics',
+          security: [],
+          querystring: { type: 'object', additionalProperties: false, properties: {} },
+          response: {
+            // Text, not JSON: the route sends it as rendered; the schema only documents it.
+            200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } },
+            ...errors(...examples.getMetrics.errors),
+          },
+        },
+      },
       async (request, reply) => {
         try {
           await lagging();
@@ -144,8 +166,10 @@ export function operationsRoutes(ctx: ApiContext): FastifyPluginAsync {
         schema: {
           tags: ['operations'],
           summary: "The payment's saga: its events across every stream, in global order, with causation links",
+          operationId: 'tracePayment',
+          security: [],
           params: { type: 'object', required: ['paymentId'], properties: { paymentId: id } },
-          response: { 200: { type: 'array', items: traceEntry }, ...errors(400, 404, 503) },
+          response: { 200: { type: 'array', items: traceEntry, examples: [examples.tracePayment.response] }, ...errors(...examples.tracePayment.errors) },
         },
       },
       async (request) => {

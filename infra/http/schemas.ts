@@ -1,5 +1,6 @@
 // The OpenAPI keywords (tags, summary, security) on route schemas come from this plugin's types.
 import type {} from '@fastify/swagger';
+import type { ErrorBody } from './errors.js';
 
 /**
  * JSON schema pieces shared by the routes: the input limits of API.md in one
@@ -29,7 +30,7 @@ const errorShape = {
   },
 } as const;
 
-const ERROR_DESCRIPTIONS: Record<number, string> = {
+const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'Bad input: the message says what is wrong',
   401: 'Missing, forged or unknown credentials',
   403: 'Genuine credentials that may not do this',
@@ -40,9 +41,38 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: 'A store does not answer, or a read model is behind the latest writes: try again (Retry-After)',
 };
 
-/** Response schemas for the error statuses a route can answer with. */
-export function errors(...statuses: number[]): Record<number, object> {
-  return Object.fromEntries(statuses.map((status) => [status, { ...errorShape, description: ERROR_DESCRIPTIONS[status] ?? 'Error' }]));
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503;
+
+/** An error answer as the system gave it (see examples.ts): documents its status, its code and what it looks like. */
+export interface ErrorExample extends ErrorBody {
+  statusCode: ErrorStatus;
+}
+
+/**
+ * Response schemas for the errors a route answers with, one recorded answer
+ * per code: each status lists its codes in its description (client teams
+ * switch on `code`) and shows every one as a named example. `code` stays an
+ * open string in the schema: Fastify's own client errors (a malformed body,
+ * 415, a contended stream) can add codes no route lists.
+ */
+export function errors(...answers: readonly ErrorExample[]): Record<number, object> {
+  const byStatus = new Map<ErrorStatus, ErrorExample[]>();
+  for (const answer of answers) byStatus.set(answer.statusCode, [...(byStatus.get(answer.statusCode) ?? []), answer]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, examples]) => {
+      const codes = examples.map((e) => e.code);
+      // Examples are named by their code: two of one code would overwrite each other in the document.
+      if (new Set(codes).size !== codes.length) throw new Error(`status ${status} lists a code twice: ${codes.join(', ')}`);
+      return [
+        status,
+        {
+          ...errorShape,
+          description: `${ERROR_DESCRIPTIONS[status]}. Codes: ${codes.join(', ')}`,
+          'x-examples': Object.fromEntries(examples.map((e) => [e.code, { value: e }])),
+        },
+      ];
+    }),
+  );
 }
 
 export const idempotencyKeyHeader = {

@@ -86,7 +86,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         title: 'Concert reservations',
         description: 'Seven event-sourced services behind one API: catalogue, waiting queue, holds, points, payments (a choreographed saga) and the sold-out ranking.',
         version: '1.0.0',
+        // The project is private (package.json: UNLICENSED): no licence is granted; the link says what that word means.
+        license: { name: 'UNLICENSED', url: 'https://docs.npmjs.com/cli/configuring-npm/package-json#license' },
       },
+      // Relative: the API is wherever this document was fetched from, whatever the host, port or proxy in front.
+      servers: [{ url: '/', description: 'The server that serves this document' }],
       tags: [
         { name: 'catalogue', description: 'Concerts, schedules, seat maps' },
         { name: 'queue', description: 'The waiting line; its token unlocks holds and payments' },
@@ -98,8 +102,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       ],
       components: {
         securitySchemes: {
-          admin: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
-          queueToken: { type: 'apiKey', in: 'header', name: 'Queue-Token' },
+          admin: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN the server was started with (npm start prints it)' },
+          queueToken: { type: 'apiKey', in: 'header', name: 'Queue-Token', description: 'The token from POST /queue/tokens; holds and payments need it ACTIVE' },
         },
       },
     },

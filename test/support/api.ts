@@ -1,4 +1,5 @@
 import type { Test } from 'tap';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Config } from '../../infra/config.js';
 import type { EventStore } from '../../infra/eventstore/port.js';
@@ -9,6 +10,7 @@ import { ReadSide } from '../../infra/http/read-side.js';
 import { Metrics } from '../../infra/http/metrics.js';
 import { readModels } from '../../projections/index.js';
 import type { TestSystem } from './system.js';
+import { createApiClient, type ApiClient } from '../../client/index.js';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 export const QUEUE_SECRET = 'test-queue-secret';
@@ -114,7 +116,22 @@ export async function startTestApi(t: Test, system: TestSystem, options: TestApi
     return body;
   }
 
-  return { app, config, readSide, metrics, system, admin, head, settle, quiesce, inject, registerConcert, activeToken, refused };
+  let listening: Promise<ApiClient> | undefined;
+  /**
+   * The typed client, as client teams use it: fetch over a real socket on a
+   * loopback port (opened on first use, closed with the app), so that what is
+   * tested is the HTTP the client sends and parses, not an in-process shortcut.
+   */
+  function client(): Promise<ApiClient> {
+    listening ??= (async () => {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      return createApiClient(`http://127.0.0.1:${port}`);
+    })();
+    return listening;
+  }
+
+  return { app, config, readSide, metrics, system, admin, head, settle, quiesce, inject, client, registerConcert, activeToken, refused };
 }
 
 export type TestApi = Awaited<ReturnType<typeof startTestApi>>;

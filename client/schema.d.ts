@@ -1,0 +1,1781 @@
+/**
+ * The HTTP API's types, generated from the OpenAPI document the server
+ * serves at /docs/json. Do not edit: change the route schemas, then run
+ * `npm run client:generate` (a test fails while this file is stale).
+ */
+
+export interface paths {
+    "/concerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every concert, oldest registration first */
+        get: operations["listConcerts"];
+        put?: never;
+        /** Register a concert with its schedules (admin) */
+        post: operations["registerConcert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/concerts/{concertId}/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A concert's schedules with their free seats, earliest first */
+        get: operations["listSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{scheduleId}/seats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The seat map of a schedule: every seat from 1 to its seat count */
+        get: operations["listSeats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queue/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Join the waiting line; asking again while the token is live gives the same token */
+        post: operations["issueQueueToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queue/tokens/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the token in Queue-Token stands */
+        get: operations["getCurrentQueueToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reservations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hold a seat for HOLD_TTL_MS (300000 ms here) */
+        post: operations["holdSeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reservations/{reservationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A hold and what became of it */
+        get: operations["getReservation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{userId}/points/charge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add points; a retry with the same Idempotency-Key charges once */
+        post: operations["chargePoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{userId}/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The balance (0 for a user never seen) */
+        get: operations["getPointBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay for a hold with points; the token must be ACTIVE and the reservation's user's
+         * @description One payment per reservation: a repeat answers with the same payment (202 while PENDING, 200 once ended).
+         */
+        post: operations["requestPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/{paymentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A payment; with waitMs, held until it ends or waitMs passes */
+        get: operations["getPayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rankings/sold-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Schedules that sold out, fastest first */
+        get: operations["listSoldOut"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stores reachable, how far every subscriber lags, how many events are parked */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics: requests, saga outcomes and latency, subscriber lag */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/{paymentId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The payment's saga: its events across every stream, in global order, with causation links */
+        get: operations["tracePayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    listConcerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "concertId": "e3ca26bd-65b8-4f9e-a988-cb930bf6ce14",
+                     *         "title": "Spring Gala",
+                     *         "scheduleCount": 1
+                     *       }
+                     *     ]
+                     */
+                    "application/json": {
+                        concertId: string;
+                        title: string;
+                        scheduleCount: number;
+                    }[];
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    registerConcert: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key get the first successful answer again */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Spring Gala",
+                 *       "schedules": [
+                 *         {
+                 *           "startsAt": "2030-06-01T19:00:00.000Z",
+                 *           "bookingOpensAt": "2030-01-01T09:00:00.000Z",
+                 *           "seatCount": 2,
+                 *           "price": 100
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    title: string;
+                    schedules: {
+                        /** Format: date-time */
+                        startsAt: string;
+                        /**
+                         * Format: date-time
+                         * @description Defaults to now; not after startsAt
+                         */
+                        bookingOpensAt?: string;
+                        seatCount: number;
+                        price: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "concertId": "e3ca26bd-65b8-4f9e-a988-cb930bf6ce14",
+                     *       "title": "Spring Gala",
+                     *       "schedules": [
+                     *         {
+                     *           "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
+                     *           "startsAt": "2030-06-01T19:00:00.000Z",
+                     *           "bookingOpensAt": "2030-01-01T09:00:00.000Z",
+                     *           "seatCount": 2,
+                     *           "price": 100
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        concertId: string;
+                        title: string;
+                        schedules: {
+                            scheduleId: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            bookingOpensAt: string;
+                            seatCount: number;
+                            price: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: ADMIN_TOKEN_REQUIRED, ADMIN_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Body larger than 1 MiB. Codes: FST_ERR_CTP_BODY_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. Codes: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                concertId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
+                     *         "concertId": "e3ca26bd-65b8-4f9e-a988-cb930bf6ce14",
+                     *         "startsAt": "2030-06-01T19:00:00.000Z",
+                     *         "bookingOpensAt": "2030-01-01T09:00:00.000Z",
+                     *         "totalSeats": 2,
+                     *         "availableSeats": 2,
+                     *         "soldOut": false,
+                     *         "price": 100
+                     *       }
+                     *     ]
+                     */
+                    "application/json": {
+                        scheduleId: string;
+                        concertId: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        bookingOpensAt: string;
+                        totalSeats: number;
+                        /** @description Seats neither held nor reserved */
+                        availableSeats: number;
+                        /** @description Every seat paid for */
+                        soldOut: boolean;
+                        price: number;
+                    }[];
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Unknown id. Codes: CONCERT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    listSeats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "seatNo": 1,
+                     *         "price": 100,
+                     *         "status": "AVAILABLE"
+                     *       },
+                     *       {
+                     *         "seatNo": 2,
+                     *         "price": 100,
+                     *         "status": "AVAILABLE"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": {
+                        seatNo: number;
+                        price: number;
+                        /** @enum {string} */
+                        status: "AVAILABLE" | "HELD" | "RESERVED";
+                    }[];
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Unknown id. Codes: SCHEDULE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    issueQueueToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key get the first successful answer again */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "userId": "ana"
+                 *     }
+                 */
+                "application/json": {
+                    userId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "tokenId": "805af20f-55e4-4f8d-857c-e0b87d8722a0",
+                     *       "userId": "ana",
+                     *       "status": "WAITING",
+                     *       "position": 1,
+                     *       "token": "WyI4MDVhZjIwZi01NWU0LTRmOGQtODU3Yy1lMGI4N2Q4NzIyYTAiLCJhbmEiXQ.KjKtSHXxaEbb-dhA5WInH3VgzbU1cMT7SyUZXLTIijE"
+                     *     }
+                     */
+                    "application/json": {
+                        tokenId: string;
+                        userId: string;
+                        /** @enum {string} */
+                        status: "WAITING" | "ACTIVE" | "EXPIRED";
+                        /** @description Place in the waiting line (1 = admitted next); 0 when not waiting */
+                        position: number;
+                        /**
+                         * Format: date-time
+                         * @description When an ACTIVE token stops being accepted
+                         */
+                        expiresAt?: string;
+                        token: string;
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Body larger than 1 MiB. Codes: FST_ERR_CTP_BODY_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    getCurrentQueueToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The token from POST /queue/tokens; it must be ACTIVE */
+                "queue-token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "tokenId": "805af20f-55e4-4f8d-857c-e0b87d8722a0",
+                     *       "userId": "ana",
+                     *       "status": "ACTIVE",
+                     *       "position": 0,
+                     *       "etaMs": 0,
+                     *       "expiresAt": "2030-01-01T10:10:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        tokenId: string;
+                        userId: string;
+                        /** @enum {string} */
+                        status: "WAITING" | "ACTIVE" | "EXPIRED";
+                        /** @description Place in the waiting line (1 = admitted next); 0 when not waiting */
+                        position: number;
+                        /**
+                         * Format: date-time
+                         * @description When an ACTIVE token stops being accepted
+                         */
+                        expiresAt?: string;
+                        /** @description Estimated wait from the recent admission rate; null when unknown */
+                        etaMs: number | null;
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: QUEUE_TOKEN_MISSING, QUEUE_TOKEN_INVALID, QUEUE_TOKEN_UNKNOWN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    holdSeat: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The token from POST /queue/tokens; it must be ACTIVE */
+                "queue-token"?: string;
+                /** @description Retries with the same key get the first successful answer again */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
+                 *       "seatNo": 1
+                 *     }
+                 */
+                "application/json": {
+                    scheduleId: string;
+                    seatNo: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reservationId": "b50814be-2dac-465b-9a2e-10ca33f9765a",
+                     *       "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
+                     *       "seatNo": 1,
+                     *       "price": 100,
+                     *       "userId": "ana",
+                     *       "status": "HELD",
+                     *       "expiresAt": "2030-01-01T10:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        reservationId: string;
+                        scheduleId: string;
+                        seatNo: number;
+                        price: number;
+                        userId: string;
+                        /** @enum {string} */
+                        status: "HELD" | "RESERVED" | "EXPIRED" | "RELEASED";
+                        /**
+                         * Format: date-time
+                         * @description When the hold ends unless paid for
+                         */
+                        expiresAt: string;
+                        /** @description Once a payment is requested for it */
+                        paymentId?: string;
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: QUEUE_TOKEN_MISSING, QUEUE_TOKEN_INVALID, QUEUE_TOKEN_UNKNOWN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Genuine credentials that may not do this. Codes: QUEUE_TOKEN_NOT_ACTIVE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Unknown id. Codes: SCHEDULE_NOT_FOUND, SEAT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Refused by the current state. Codes: SEAT_UNAVAILABLE, BOOKING_NOT_OPEN, BOOKING_CLOSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Body larger than 1 MiB. Codes: FST_ERR_CTP_BODY_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. Codes: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    getReservation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reservationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reservationId": "b50814be-2dac-465b-9a2e-10ca33f9765a",
+                     *       "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
+                     *       "seatNo": 1,
+                     *       "price": 100,
+                     *       "userId": "ana",
+                     *       "status": "RESERVED",
+                     *       "expiresAt": "2030-01-01T10:05:00.000Z",
+                     *       "paymentId": "a4270168-f889-56f2-ac23-7dda97bcfea9"
+                     *     }
+                     */
+                    "application/json": {
+                        reservationId: string;
+                        scheduleId: string;
+                        seatNo: number;
+                        price: number;
+                        userId: string;
+                        /** @enum {string} */
+                        status: "HELD" | "RESERVED" | "EXPIRED" | "RELEASED";
+                        /**
+                         * Format: date-time
+                         * @description When the hold ends unless paid for
+                         */
+                        expiresAt: string;
+                        /** @description Once a payment is requested for it */
+                        paymentId?: string;
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Unknown id. Codes: RESERVATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    chargePoints: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key get the first successful answer again */
+                "idempotency-key"?: string;
+            };
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "amount": 500
+                 *     }
+                 */
+                "application/json": {
+                    amount: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "userId": "ana",
+                     *       "balance": 500
+                     *     }
+                     */
+                    "application/json": {
+                        userId: string;
+                        balance: number;
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Body larger than 1 MiB. Codes: FST_ERR_CTP_BODY_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. Codes: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    getPointBalance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "userId": "ana",
+                     *       "balance": 400
+                     *     }
+                     */
+                    "application/json": {
+                        userId: string;
+                        balance: number;
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    requestPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The token from POST /queue/tokens; it must be ACTIVE */
+                "queue-token"?: string;
+                /** @description Retries with the same key get the first successful answer again */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reservationId": "b50814be-2dac-465b-9a2e-10ca33f9765a"
+                 *     }
+                 */
+                "application/json": {
+                    reservationId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        paymentId: string;
+                        reservationId: string;
+                        /** @enum {string} */
+                        status: "PENDING" | "COMPLETED" | "FAILED";
+                        /** @enum {string} */
+                        reason?: "HOLD_EXPIRED" | "NOT_HOLDER" | "ALREADY_RESERVED" | "INSUFFICIENT_BALANCE" | "TIMEOUT";
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "paymentId": "a4270168-f889-56f2-ac23-7dda97bcfea9",
+                     *       "reservationId": "b50814be-2dac-465b-9a2e-10ca33f9765a",
+                     *       "status": "PENDING"
+                     *     }
+                     */
+                    "application/json": {
+                        paymentId: string;
+                        reservationId: string;
+                        /** @enum {string} */
+                        status: "PENDING" | "COMPLETED" | "FAILED";
+                        /** @enum {string} */
+                        reason?: "HOLD_EXPIRED" | "NOT_HOLDER" | "ALREADY_RESERVED" | "INSUFFICIENT_BALANCE" | "TIMEOUT";
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: QUEUE_TOKEN_MISSING, QUEUE_TOKEN_INVALID, QUEUE_TOKEN_UNKNOWN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Genuine credentials that may not do this. Codes: NOT_HOLDER, QUEUE_TOKEN_NOT_ACTIVE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Unknown id. Codes: RESERVATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Body larger than 1 MiB. Codes: FST_ERR_CTP_BODY_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. Codes: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    getPayment: {
+        parameters: {
+            query?: {
+                /** @description Long poll: the longest to wait for the end */
+                waitMs?: number;
+            };
+            header?: never;
+            path: {
+                paymentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "paymentId": "a4270168-f889-56f2-ac23-7dda97bcfea9",
+                     *       "reservationId": "b50814be-2dac-465b-9a2e-10ca33f9765a",
+                     *       "userId": "ana",
+                     *       "amount": 100,
+                     *       "status": "COMPLETED",
+                     *       "requestedAt": "2030-01-01T10:00:00.000Z",
+                     *       "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
+                     *       "seatNo": 1,
+                     *       "deadlineAt": "2030-01-01T10:00:30.000Z",
+                     *       "completedAt": "2030-01-01T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        paymentId: string;
+                        reservationId: string;
+                        userId: string;
+                        scheduleId?: string;
+                        seatNo?: number;
+                        amount: number;
+                        /** @enum {string} */
+                        status: "PENDING" | "COMPLETED" | "FAILED";
+                        /** @enum {string} */
+                        reason?: "HOLD_EXPIRED" | "NOT_HOLDER" | "ALREADY_RESERVED" | "INSUFFICIENT_BALANCE" | "TIMEOUT";
+                        /** Format: date-time */
+                        requestedAt: string;
+                        /**
+                         * Format: date-time
+                         * @description A payment still PENDING then fails with TIMEOUT
+                         */
+                        deadlineAt?: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        failedAt?: string;
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Unknown id. Codes: PAYMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    listSoldOut: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "rank": 1,
+                     *         "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
+                     *         "concertId": "e3ca26bd-65b8-4f9e-a988-cb930bf6ce14",
+                     *         "title": "Spring Gala",
+                     *         "bookingOpenedAt": "2030-01-01T09:00:00.000Z",
+                     *         "soldOutAt": "2030-01-01T10:00:00.000Z",
+                     *         "durationMs": 3600000
+                     *       }
+                     *     ]
+                     */
+                    "application/json": {
+                        rank: number;
+                        scheduleId: string;
+                        concertId: string;
+                        title: string;
+                        /** Format: date-time */
+                        bookingOpenedAt: string;
+                        /** Format: date-time */
+                        soldOutAt: string;
+                        /** @description From booking open to the last seat paid */
+                        durationMs: number;
+                    }[];
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "eventStore": {
+                     *         "kind": "sqlite",
+                     *         "ok": true
+                     *       },
+                     *       "readStore": {
+                     *         "kind": "sqlite",
+                     *         "ok": true
+                     *       },
+                     *       "projections": [
+                     *         {
+                     *           "name": "concerts",
+                     *           "kind": "read-model",
+                     *           "position": "28",
+                     *           "head": "28",
+                     *           "behind": false,
+                     *           "lag": 0,
+                     *           "lagUnit": "events"
+                     *         },
+                     *         {
+                     *           "name": "schedules",
+                     *           "kind": "read-model",
+                     *           "position": "28",
+                     *           "head": "28",
+                     *           "behind": false,
+                     *           "lag": 0,
+                     *           "lagUnit": "events"
+                     *         }
+                     *       ],
+                     *       "parked": 0
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok" | "degraded";
+                        eventStore: {
+                            kind: string;
+                            ok: boolean;
+                        };
+                        readStore: {
+                            kind: string;
+                            ok: boolean;
+                        };
+                        /** @description Every checkpointed subscriber: read models, reactions and timers of each service */
+                        projections: {
+                            name: string;
+                            /** @enum {string} */
+                            kind: "read-model" | "reactions" | "timers";
+                            /** @description Last position applied, an opaque ordered integer of up to 128 bits, as a string; null before the first checkpoint */
+                            position: string | null;
+                            /** @description The head of $all the lag was measured against, as a string */
+                            head: string;
+                            /** @description Whether $all holds events after position: the exact answer on every event store */
+                            behind: boolean;
+                            /** @description How far behind the head, in lagUnit: events of $all on SQLite (its positions are consecutive); on EventStoreDB, bytes of transaction log between the commit positions, since a difference of its packed positions counts nothing (0 while behind only within one transaction: see behind) */
+                            lag: number;
+                            /** @enum {string} */
+                            lagUnit: "events" | "bytes";
+                        }[];
+                        /** @description Events parked by reactions and not redriven; null when unknown */
+                        parked: number | null;
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description A store does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok" | "degraded";
+                        eventStore: {
+                            kind: string;
+                            ok: boolean;
+                        };
+                        readStore: {
+                            kind: string;
+                            ok: boolean;
+                        };
+                        /** @description Every checkpointed subscriber: read models, reactions and timers of each service */
+                        projections: {
+                            name: string;
+                            /** @enum {string} */
+                            kind: "read-model" | "reactions" | "timers";
+                            /** @description Last position applied, an opaque ordered integer of up to 128 bits, as a string; null before the first checkpoint */
+                            position: string | null;
+                            /** @description The head of $all the lag was measured against, as a string */
+                            head: string;
+                            /** @description Whether $all holds events after position: the exact answer on every event store */
+                            behind: boolean;
+                            /** @description How far behind the head, in lagUnit: events of $all on SQLite (its positions are consecutive); on EventStoreDB, bytes of transaction log between the commit positions, since a difference of its packed positions counts nothing (0 while behind only within one transaction: see behind) */
+                            lag: number;
+                            /** @enum {string} */
+                            lagUnit: "events" | "bytes";
+                        }[];
+                        /** @description Events parked by reactions and not redriven; null when unknown */
+                        parked: number | null;
+                    };
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    tracePayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paymentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "position": "6",
+                     *         "eventId": "6339f92f-743e-4e22-aff3-ec4352920be7",
+                     *         "streamId": "seat-6feea67d-915b-4052-b717-4a1ef2973df7_1",
+                     *         "revision": 0,
+                     *         "type": "SeatHeld",
+                     *         "created": "2030-01-01T10:00:00.000Z",
+                     *         "causationId": null
+                     *       },
+                     *       {
+                     *         "position": "8",
+                     *         "eventId": "fe3dc5a2-82b4-4810-aecf-1fc1da17e82c",
+                     *         "streamId": "payment-a4270168-f889-56f2-ac23-7dda97bcfea9",
+                     *         "revision": 0,
+                     *         "type": "PaymentRequested",
+                     *         "created": "2030-01-01T10:00:00.000Z",
+                     *         "causationId": null
+                     *       },
+                     *       {
+                     *         "position": "9",
+                     *         "eventId": "3083ea16-43c7-558a-8552-145475c29bfc",
+                     *         "streamId": "seat-6feea67d-915b-4052-b717-4a1ef2973df7_1",
+                     *         "revision": 1,
+                     *         "type": "SeatReserved",
+                     *         "created": "2030-01-01T10:00:00.000Z",
+                     *         "causationId": "fe3dc5a2-82b4-4810-aecf-1fc1da17e82c"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": {
+                        position: string;
+                        eventId: string;
+                        streamId: string;
+                        revision: number;
+                        type: string;
+                        /** Format: date-time */
+                        created: string;
+                        /** @description The eventId of the event this one answered (or the timer that fired it) */
+                        causationId: string | null;
+                    }[];
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Unknown id. Codes: PAYMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+}

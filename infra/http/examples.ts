@@ -1,0 +1,270 @@
+import type { ErrorExample } from './schemas.js';
+
+/**
+ * Answers the system gave, recorded from one run of the newcomer's journey
+ * (test clock at 2030-01-01T10:00Z) and of the error cases, shown in the
+ * OpenAPI document next to the schemas they are answers of. The linter checks
+ * every one against its schema; test/http/errors.test.ts asks for every error
+ * again through the typed client and compares it with the one here, and the
+ * journey compares each success answer's shape. Lists are cut to their first
+ * items.
+ */
+
+const ids = {
+  concertId: 'e3ca26bd-65b8-4f9e-a988-cb930bf6ce14',
+  scheduleId: '6feea67d-915b-4052-b717-4a1ef2973df7',
+  tokenId: '805af20f-55e4-4f8d-857c-e0b87d8722a0',
+  reservationId: 'b50814be-2dac-465b-9a2e-10ca33f9765a',
+  paymentId: 'a4270168-f889-56f2-ac23-7dda97bcfea9',
+} as const;
+
+/** What a route refuses a body larger than BODY_LIMIT with, whichever route it is. */
+const tooLarge: ErrorExample = { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE', error: 'Payload Too Large', message: 'Request body is too large' };
+
+const keyReused: ErrorExample = {
+  statusCode: 422,
+  code: 'IDEMPOTENCY_KEY_REUSED',
+  error: 'Unprocessable Entity',
+  message: 'this Idempotency-Key was already used for a different request',
+};
+
+/** The Queue-Token guard's refusals, shared by every route that needs a token. */
+const queueTokenRefusals: ErrorExample[] = [
+  { statusCode: 401, code: 'QUEUE_TOKEN_MISSING', error: 'Unauthorized', message: 'the Queue-Token header is required' },
+  { statusCode: 401, code: 'QUEUE_TOKEN_INVALID', error: 'Unauthorized', message: 'the queue token is forged, altered or malformed' },
+  { statusCode: 401, code: 'QUEUE_TOKEN_UNKNOWN', error: 'Unauthorized', message: 'no such queue token was issued' },
+];
+
+const notActive: ErrorExample = {
+  statusCode: 403,
+  code: 'QUEUE_TOKEN_NOT_ACTIVE',
+  error: 'Forbidden',
+  message: 'the queue token is still waiting in line; only an ACTIVE token may do this',
+};
+
+/** A lookup whose read model did not catch up within READ_YOUR_WRITES_MS (its projector restarting, say): it cannot say "unknown". */
+const behind = (model: string): ErrorExample => ({
+  statusCode: 503,
+  code: 'READ_MODEL_BEHIND',
+  error: 'Service Unavailable',
+  message: `the ${model} read model is behind the latest writes; try again`,
+});
+
+const invalid = (message: string): ErrorExample => ({ statusCode: 400, code: 'FST_ERR_VALIDATION', error: 'Bad Request', message });
+
+export const examples = {
+  registerConcert: {
+    request: {
+      title: 'Spring Gala',
+      schedules: [{ startsAt: '2030-06-01T19:00:00.000Z', bookingOpensAt: '2030-01-01T09:00:00.000Z', seatCount: 2, price: 100 }],
+    },
+    response: {
+      concertId: ids.concertId,
+      title: 'Spring Gala',
+      schedules: [{ scheduleId: ids.scheduleId, startsAt: '2030-06-01T19:00:00.000Z', bookingOpensAt: '2030-01-01T09:00:00.000Z', seatCount: 2, price: 100 }],
+    },
+    errors: [
+      invalid("body must have required property 'title'"),
+      { statusCode: 401, code: 'ADMIN_TOKEN_REQUIRED', error: 'Unauthorized', message: 'this route needs Authorization: Bearer <admin token>' },
+      { statusCode: 401, code: 'ADMIN_TOKEN_INVALID', error: 'Unauthorized', message: 'the admin token is wrong' },
+      tooLarge,
+      keyReused,
+    ],
+  },
+  listConcerts: {
+    response: [{ concertId: ids.concertId, title: 'Spring Gala', scheduleCount: 1 }],
+    errors: [invalid('querystring must NOT have additional properties')],
+  },
+  listSchedules: {
+    response: [
+      {
+        scheduleId: ids.scheduleId,
+        concertId: ids.concertId,
+        startsAt: '2030-06-01T19:00:00.000Z',
+        bookingOpensAt: '2030-01-01T09:00:00.000Z',
+        totalSeats: 2,
+        availableSeats: 2,
+        soldOut: false,
+        price: 100,
+      },
+    ],
+    errors: [
+      invalid('params/concertId must NOT have more than 128 characters'),
+      { statusCode: 404, code: 'CONCERT_NOT_FOUND', error: 'Not Found', message: 'no concert nope' },
+      behind('concerts'),
+    ],
+  },
+  listSeats: {
+    response: [
+      { seatNo: 1, price: 100, status: 'AVAILABLE' },
+      { seatNo: 2, price: 100, status: 'AVAILABLE' },
+    ],
+    errors: [
+      invalid('params/scheduleId must NOT have more than 128 characters'),
+      { statusCode: 404, code: 'SCHEDULE_NOT_FOUND', error: 'Not Found', message: 'no schedule nope' },
+      behind('schedules'),
+    ],
+  },
+  issueQueueToken: {
+    request: { userId: 'ana' },
+    response: {
+      tokenId: ids.tokenId,
+      userId: 'ana',
+      status: 'WAITING',
+      position: 1,
+      token: 'WyI4MDVhZjIwZi01NWU0LTRmOGQtODU3Yy1lMGI4N2Q4NzIyYTAiLCJhbmEiXQ.KjKtSHXxaEbb-dhA5WInH3VgzbU1cMT7SyUZXLTIijE',
+    },
+    // No 422: keys are kept per user and the body is only the user, so a key can never come back with another body.
+    errors: [invalid('body/userId must match pattern "^[A-Za-z0-9._@-]+$"'), tooLarge],
+  },
+  getCurrentQueueToken: {
+    response: { tokenId: ids.tokenId, userId: 'ana', status: 'ACTIVE', position: 0, etaMs: 0, expiresAt: '2030-01-01T10:10:00.000Z' },
+    errors: queueTokenRefusals,
+  },
+  holdSeat: {
+    request: { scheduleId: ids.scheduleId, seatNo: 1 },
+    response: {
+      reservationId: ids.reservationId,
+      scheduleId: ids.scheduleId,
+      seatNo: 1,
+      price: 100,
+      userId: 'ana',
+      status: 'HELD',
+      expiresAt: '2030-01-01T10:05:00.000Z',
+    },
+    errors: [
+      invalid('body/seatNo must be >= 1'),
+      ...queueTokenRefusals,
+      notActive,
+      { statusCode: 404, code: 'SCHEDULE_NOT_FOUND', error: 'Not Found', message: 'no schedule nope' },
+      { statusCode: 404, code: 'SEAT_NOT_FOUND', error: 'Not Found', message: `schedule ${ids.scheduleId} has seats 1 to 3` },
+      { statusCode: 409, code: 'SEAT_UNAVAILABLE', error: 'Conflict', message: `seat 1 of schedule ${ids.scheduleId} is held` },
+      { statusCode: 409, code: 'BOOKING_NOT_OPEN', error: 'Conflict', message: `booking for schedule ${ids.scheduleId} opens at 2030-01-02T09:00:00.000Z` },
+      { statusCode: 409, code: 'BOOKING_CLOSED', error: 'Conflict', message: `schedule ${ids.scheduleId} started at 2030-01-01T09:30:00.000Z` },
+      tooLarge,
+      keyReused,
+      behind('schedules'),
+    ],
+  },
+  getReservation: {
+    response: {
+      reservationId: ids.reservationId,
+      scheduleId: ids.scheduleId,
+      seatNo: 1,
+      price: 100,
+      userId: 'ana',
+      status: 'RESERVED',
+      expiresAt: '2030-01-01T10:05:00.000Z',
+      paymentId: ids.paymentId,
+    },
+    errors: [
+      invalid('params/reservationId must NOT have more than 128 characters'),
+      { statusCode: 404, code: 'RESERVATION_NOT_FOUND', error: 'Not Found', message: 'no reservation nope' },
+      behind('reservations'),
+    ],
+  },
+  chargePoints: {
+    request: { amount: 500 },
+    response: { userId: 'ana', balance: 500 },
+    errors: [invalid('body/amount must be >= 1'), tooLarge, keyReused],
+  },
+  getPointBalance: {
+    response: { userId: 'ana', balance: 400 },
+    errors: [invalid('params/userId must match pattern "^[A-Za-z0-9._@-]+$"')],
+  },
+  requestPayment: {
+    request: { reservationId: ids.reservationId },
+    response: { paymentId: ids.paymentId, reservationId: ids.reservationId, status: 'PENDING' },
+    errors: [
+      invalid("body must have required property 'reservationId'"),
+      ...queueTokenRefusals,
+      { statusCode: 403, code: 'NOT_HOLDER', error: 'Forbidden', message: `reservation ${ids.reservationId} is not held by ben` },
+      notActive,
+      { statusCode: 404, code: 'RESERVATION_NOT_FOUND', error: 'Not Found', message: 'no reservation nope' },
+      tooLarge,
+      keyReused,
+      behind('reservations'),
+    ],
+  },
+  getPayment: {
+    response: {
+      paymentId: ids.paymentId,
+      reservationId: ids.reservationId,
+      userId: 'ana',
+      amount: 100,
+      status: 'COMPLETED',
+      requestedAt: '2030-01-01T10:00:00.000Z',
+      scheduleId: ids.scheduleId,
+      seatNo: 1,
+      deadlineAt: '2030-01-01T10:00:30.000Z',
+      completedAt: '2030-01-01T10:00:00.000Z',
+    },
+    errors: [invalid('querystring/waitMs must be <= 30000'), { statusCode: 404, code: 'PAYMENT_NOT_FOUND', error: 'Not Found', message: 'no payment nope' }, behind('payments')],
+  },
+  tracePayment: {
+    response: [
+      {
+        position: '6',
+        eventId: '6339f92f-743e-4e22-aff3-ec4352920be7',
+        streamId: `seat-${ids.scheduleId}_1`,
+        revision: 0,
+        type: 'SeatHeld',
+        created: '2030-01-01T10:00:00.000Z',
+        causationId: null,
+      },
+      {
+        position: '8',
+        eventId: 'fe3dc5a2-82b4-4810-aecf-1fc1da17e82c',
+        streamId: `payment-${ids.paymentId}`,
+        revision: 0,
+        type: 'PaymentRequested',
+        created: '2030-01-01T10:00:00.000Z',
+        causationId: null,
+      },
+      {
+        position: '9',
+        eventId: '3083ea16-43c7-558a-8552-145475c29bfc',
+        streamId: `seat-${ids.scheduleId}_1`,
+        revision: 1,
+        type: 'SeatReserved',
+        created: '2030-01-01T10:00:00.000Z',
+        causationId: 'fe3dc5a2-82b4-4810-aecf-1fc1da17e82c',
+      },
+    ],
+    errors: [
+      invalid('params/paymentId must NOT have more than 128 characters'),
+      { statusCode: 404, code: 'PAYMENT_NOT_FOUND', error: 'Not Found', message: 'no payment nope' },
+      behind('saga-traces'),
+    ],
+  },
+  listSoldOut: {
+    response: [
+      {
+        rank: 1,
+        scheduleId: ids.scheduleId,
+        concertId: ids.concertId,
+        title: 'Spring Gala',
+        bookingOpenedAt: '2030-01-01T09:00:00.000Z',
+        soldOutAt: '2030-01-01T10:00:00.000Z',
+        durationMs: 3_600_000,
+      },
+    ],
+    errors: [invalid('querystring/limit must be >= 1')],
+  },
+  getHealth: {
+    response: {
+      status: 'ok',
+      eventStore: { kind: 'sqlite', ok: true },
+      readStore: { kind: 'sqlite', ok: true },
+      projections: [
+        { name: 'concerts', kind: 'read-model', position: '28', head: '28', behind: false, lag: 0, lagUnit: 'events' },
+        { name: 'schedules', kind: 'read-model', position: '28', head: '28', behind: false, lag: 0, lagUnit: 'events' },
+      ],
+      parked: 0,
+    },
+    errors: [invalid('querystring must NOT have additional properties')],
+  },
+  getMetrics: {
+    errors: [invalid('querystring must NOT have additional properties')],
+  },
+} as const satisfies Record<string, { request?: object; response?: object; errors: readonly ErrorExample[] }>;

@@ -63,9 +63,14 @@ export interface RebuildProgress {
   head: Position;
 }
 
+/** How often a rebuild catches up again when the live model keeps moving past it before the swap. */
+const SWAP_ATTEMPTS = 20;
+
 /**
- * Rebuilds a projection from position 0: forgets its documents and checkpoint,
- * then applies every event up to the current head.
+ * Rebuilds a projection from position 0 side by side: the new model is built
+ * in a collection of its own while readers keep the live one, caught up to
+ * the live checkpoint, and swapped in for every reader in one step; the old
+ * collection is dropped after. No reader ever sees a half-built model.
  */
 export async function rebuild(
   store: EventStore,
@@ -74,22 +79,44 @@ export async function rebuild(
   onProgress?: (progress: RebuildProgress) => void,
   pageSize = 2_000,
 ): Promise<{ events: number; head: Position }> {
-  await reads.reset(projection.name, [projection.collection.name]);
-  const head = (await store.headPosition()) ?? 0n;
-  let after: Position = 0n;
+  const physical = await reads.stage(projection.collection);
+  // The same projection writing into the staged collection, with a checkpoint of its own so the live one stays put.
+  const staged: AnyProjection = { ...projection, name: `${projection.name}@rebuild`, collection: { ...projection.collection, name: physical } };
+  let position: Position = 0n;
   let count = 0;
-  for (;;) {
-    const page = await store.readAll({ after, maxCount: pageSize, filter: { eventTypes: projection.eventTypes } });
-    const inRange = page.filter((e) => e.position <= head);
-    if (inRange.length > 0) {
-      after = inRange.at(-1)!.position;
-      count += inRange.length;
-      const changes = await changesOf(reads, projection, inRange);
-      await reads.commit([{ projection: projection.name, position: after, changes }]);
-      onProgress?.({ events: count, position: after, head });
+  let head = (await store.headPosition()) ?? 0n;
+  const catchUp = async (to: Position) => {
+    for (;;) {
+      const page = await store.readAll({ after: position, maxCount: pageSize, filter: { eventTypes: projection.eventTypes } });
+      const inRange = page.filter((e) => e.position <= to);
+      if (inRange.length > 0) {
+        count += inRange.length;
+        const changes = await changesOf(reads, staged, inRange);
+        await reads.commit([{ projection: staged.name, position: inRange.at(-1)!.position, changes }]);
+        position = inRange.at(-1)!.position;
+        onProgress?.({ events: count, position, head });
+      }
+      if (page.length < pageSize || inRange.length < page.length) break;
     }
-    if (page.length < pageSize || inRange.length < page.length) break;
+    // Nothing of the projection's types up to `to` is left: the model is at `to`.
+    if (to > position) position = to;
+  };
+  await catchUp(head);
+  for (let attempt = 1; ; attempt++) {
+    const swapped = await reads.swap({ projection: projection.name, model: projection.collection.name, physical, position });
+    if (swapped.switched) {
+      // Where the store cannot check and swap in one step (MongoDB), a live commit may have slipped in between.
+      const live = await reads.checkpoint(projection.name);
+      if (live !== null && live > position) await catchUp(live);
+      await reads.reset(staged.name, []);
+      if (swapped.previous !== physical) await reads.drop(swapped.previous);
+      return { events: count, head: position };
+    }
+    if (attempt >= SWAP_ATTEMPTS) {
+      await reads.drop(physical);
+      throw new Error(`${projection.name}: the live model kept moving past the rebuild; ${SWAP_ATTEMPTS} swaps refused`);
+    }
+    head = swapped.checkpoint;
+    await catchUp(head);
   }
-  await reads.commit([{ projection: projection.name, position: head, changes: [] }]);
-  return { events: count, head };
 }

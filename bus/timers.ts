@@ -14,6 +14,13 @@ export interface TimerDoc extends Doc {
   dueAt: string;
   streamId: string;
   payload: Record<string, unknown>;
+  /**
+   * The saga of the event that set the timer, and that event's id: what the
+   * timer fires is that saga's next step, caused by that event, so a trace by
+   * correlation finds it. Absent on timers set before these were kept.
+   */
+  correlationId?: string;
+  causationId?: string;
 }
 
 const timerId = (rule: string, key: string) => `${rule}:${key}`;
@@ -43,7 +50,16 @@ export function timerProjection(service: string, rules: readonly ServiceTimer[],
         if (timerId(rule, change.key) !== id) continue;
         next =
           change.op === 'set'
-            ? { id, rule, key: change.key, dueAt: change.dueAt, streamId: change.streamId, payload: change.payload ?? {} }
+            ? {
+                id,
+                rule,
+                key: change.key,
+                dueAt: change.dueAt,
+                streamId: change.streamId,
+                payload: change.payload ?? {},
+                ...(event.metadata.correlationId !== undefined ? { correlationId: event.metadata.correlationId } : {}),
+                causationId: event.id,
+              }
             : null;
       }
       return next;
@@ -64,6 +80,21 @@ export interface SchedulerOptions {
   batch?: number;
   /** The streams whose timers this instance fires. */
   partition?: Partition;
+}
+
+/**
+ * What a fired timer's events carry: the correlation and causation of the
+ * event that set it, and which firing it was (`timerId`), so the trace can
+ * say a timer acted. A timer stored before it kept its cause falls back to
+ * what was written then: the stream id minus its category, and the timer.
+ */
+export function timerMetadata(doc: TimerDoc): { correlationId: string; causationId: string; timerId: string } {
+  const timerId = `${doc.id}@${doc.dueAt}`;
+  return {
+    correlationId: doc.correlationId ?? doc.streamId.slice(doc.streamId.indexOf('-') + 1),
+    causationId: doc.causationId ?? `timer:${timerId}`,
+    timerId,
+  };
 }
 
 /**
@@ -137,7 +168,7 @@ export class Scheduler {
     for (const [index, target] of targets.entries()) {
       const result = await handleCommand(store, rule.aggregate, target.streamId, target.command, {
         eventId: (n) => derivedEventId(rule.name, `${doc.id}@${doc.dueAt}/${index}`, n),
-        metadata: { correlationId: doc.streamId.slice(doc.streamId.indexOf('-') + 1), causationId: `timer:${doc.id}@${doc.dueAt}` },
+        metadata: timerMetadata(doc),
       });
       appended += result.events.length;
     }

@@ -1699,7 +1699,19 @@ export interface operations {
                      *         "revision": 0,
                      *         "type": "SeatHeld",
                      *         "created": "2030-01-01T10:00:00.000Z",
-                     *         "causationId": null
+                     *         "causationId": null,
+                     *         "data": {
+                     *           "reservationId": "b50814be-2dac-465b-9a2e-10ca33f9765a",
+                     *           "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
+                     *           "seatNo": 1,
+                     *           "userId": "ana",
+                     *           "price": 100,
+                     *           "heldAt": "2030-01-01T10:00:00.000Z",
+                     *           "expiresAt": "2030-01-01T10:05:00.000Z"
+                     *         },
+                     *         "metadata": {
+                     *           "correlationId": "b50814be-2dac-465b-9a2e-10ca33f9765a"
+                     *         }
                      *       },
                      *       {
                      *         "position": "8",
@@ -1708,7 +1720,21 @@ export interface operations {
                      *         "revision": 0,
                      *         "type": "PaymentRequested",
                      *         "created": "2030-01-01T10:00:00.000Z",
-                     *         "causationId": null
+                     *         "causationId": null,
+                     *         "data": {
+                     *           "paymentId": "a4270168-f889-56f2-ac23-7dda97bcfea9",
+                     *           "reservationId": "b50814be-2dac-465b-9a2e-10ca33f9765a",
+                     *           "userId": "ana",
+                     *           "concertId": "e3ca26bd-65b8-4f9e-a988-cb930bf6ce14",
+                     *           "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
+                     *           "seatNo": 1,
+                     *           "amount": 100,
+                     *           "requestedAt": "2030-01-01T10:00:00.000Z",
+                     *           "deadlineAt": "2030-01-01T10:00:30.000Z"
+                     *         },
+                     *         "metadata": {
+                     *           "correlationId": "a4270168-f889-56f2-ac23-7dda97bcfea9"
+                     *         }
                      *       },
                      *       {
                      *         "position": "9",
@@ -1717,7 +1743,21 @@ export interface operations {
                      *         "revision": 1,
                      *         "type": "SeatReserved",
                      *         "created": "2030-01-01T10:00:00.000Z",
-                     *         "causationId": "fe3dc5a2-82b4-4810-aecf-1fc1da17e82c"
+                     *         "causationId": "fe3dc5a2-82b4-4810-aecf-1fc1da17e82c",
+                     *         "data": {
+                     *           "paymentId": "a4270168-f889-56f2-ac23-7dda97bcfea9",
+                     *           "reservationId": "b50814be-2dac-465b-9a2e-10ca33f9765a",
+                     *           "userId": "ana",
+                     *           "concertId": "e3ca26bd-65b8-4f9e-a988-cb930bf6ce14",
+                     *           "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
+                     *           "seatNo": 1,
+                     *           "amount": 100,
+                     *           "reservedAt": "2030-01-01T10:00:00.000Z"
+                     *         },
+                     *         "metadata": {
+                     *           "correlationId": "a4270168-f889-56f2-ac23-7dda97bcfea9",
+                     *           "causationId": "fe3dc5a2-82b4-4810-aecf-1fc1da17e82c"
+                     *         }
                      *       }
                      *     ]
                      */
@@ -1729,8 +1769,20 @@ export interface operations {
                         type: string;
                         /** Format: date-time */
                         created: string;
-                        /** @description The eventId of the event this one answered (or the timer that fired it) */
+                        /** @description The eventId of the event this one answered (for a timer, the event that set it) */
                         causationId: string | null;
+                        /** @description The event's data, e.g. a failure's `reason` (absent from traces recorded before it was kept) */
+                        data?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description correlationId, causationId, and for an event a timer fired, timerId */
+                        metadata?: {
+                            correlationId?: string;
+                            causationId?: string;
+                            timerId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
                     }[];
                 };
             };

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../infra/eventstore/port.js';
+import type { Metadata, RecordedEvent } from '../infra/eventstore/port.js';
 import type { Doc } from '../infra/readstore/port.js';
 import type { Projection } from '../bus/projection.js';
 import { paymentIdFor } from '../domains/payment/payment.js';
@@ -13,6 +13,10 @@ export interface TraceEntry {
   type: string;
   created: string;
   causationId: string | null;
+  /** What happened (a failure's reason among it): the event's own data. */
+  data: unknown;
+  /** Correlation, causation and, for a timer's event, which firing it was. */
+  metadata: Metadata;
 }
 
 export interface SagaTraceDoc extends Doc {
@@ -70,6 +74,8 @@ function entryOf(event: RecordedEvent): TraceEntry {
     type: event.type,
     created: event.created.toISOString(),
     causationId: typeof causationId === 'string' ? causationId : null,
+    data: event.data,
+    metadata: event.metadata,
   };
 }
 

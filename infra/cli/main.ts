@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { Rejection } from '../../bus/decider.js';
 import { ConfigError } from '../config.js';
 import { SeedFileError } from '../seed.js';
-import { CliError } from './output.js';
+import { CliError, UsageError } from './output.js';
 import { tailCommand } from './tail.js';
 import { traceCommand } from './trace.js';
 import { replayCommand } from './replay.js';
@@ -49,6 +49,9 @@ try {
   } else if (error instanceof Rejection) {
     process.stderr.write(`concertctl: ${error.code}: ${error.message}\n`);
     process.exitCode = 1;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`concertctl: ${error.message}\n`);
+    process.exitCode = 2;
   } else if (error instanceof CliError || error instanceof SeedFileError || missingFile(error)) {
     process.stderr.write(`concertctl: ${error.message}\n`);
     process.exitCode = 1;

@@ -61,3 +61,6 @@ export function createOutput(options: { json?: boolean }): Output {
 export class CliError extends Error {
   override readonly name = 'CliError';
 }
+
+/** Options that cannot mean anything (an unknown name, filters that exclude each other): exit 2, as for a usage error, with the valid names. */
+export class UsageError extends CliError {}

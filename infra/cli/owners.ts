@@ -10,6 +10,13 @@ import { ticket } from '../../domains/queue/ticket.js';
 import { admissionLine } from '../../domains/queue/admission-line.js';
 import { sellout } from '../../domains/ranking/sellout.js';
 import { delivery } from '../../domains/dataplatform/delivery.js';
+import { concertEventTypes } from '../../domains/concert/events.js';
+import { reservationEventTypes } from '../../domains/reservation/events.js';
+import { paymentEventTypes } from '../../domains/payment/events.js';
+import { pointEventTypes } from '../../domains/point/events.js';
+import { queueEventTypes } from '../../domains/queue/events.js';
+import { rankingEventTypes } from '../../domains/ranking/events.js';
+import { dataplatformEventTypes } from '../../domains/dataplatform/events.js';
 
 /** An aggregate of any state, command and event type, for tables that mix them (method parameters are bivariant). */
 export type AnyAggregate = Aggregate<unknown, unknown, DomainEvent>;
@@ -27,6 +34,30 @@ const OWNERS: ReadonlyArray<{ aggregate: AnyAggregate; service: ServiceName }> =
 ];
 
 export const CATEGORIES = OWNERS.map((owner) => owner.aggregate.category);
+
+/** The category of the parked-event streams, `parked-<subscriber>`, which no aggregate owns but tail can follow. */
+export const PARKED_CATEGORY = categoryOf(parkedStream(reactionSubscriber('x')));
+
+/** Every category a stream in this store can have. */
+export const STREAM_CATEGORIES: readonly string[] = [...CATEGORIES, PARKED_CATEGORY];
+
+/** Every event type any service (or the parking of poison events) appends. */
+export const EVENT_TYPES: readonly string[] = [
+  ...concertEventTypes,
+  ...reservationEventTypes,
+  ...paymentEventTypes,
+  ...pointEventTypes,
+  ...queueEventTypes,
+  ...rankingEventTypes,
+  ...dataplatformEventTypes,
+  'EventParked',
+  'ParkedEventRedriven',
+];
+
+/** A service's name given where a category is meant (`reservation` for `seat`): the category it owns. */
+export function categoryOfService(name: string): string | undefined {
+  return OWNERS.find((owner) => owner.service === name)?.aggregate.category;
+}
 
 /** `seat-s1_7` → `seat`: stream ids are `<category>-<id>`. */
 export function categoryOf(streamId: string): string {

@@ -18,8 +18,9 @@ export interface TraceNode {
   sinceMs: number;
   depth: number;
   /**
-   * Fired by a timer: its causation names the timer, not an event, so it
-   * hangs under the previous event of its own stream, which set the timer.
+   * Fired by a timer. Its causation is the event that set the timer, so it
+   * hangs under that event; events fired before timers kept their cause name
+   * only the timer, and hang under the previous event of their own stream.
    */
   viaTimer: boolean;
 }
@@ -28,7 +29,11 @@ export interface SagaOutcome {
   status: 'COMPLETED' | 'FAILED' | 'PENDING' | 'UNKNOWN';
   reason?: string;
   at?: string;
-  /** The events that undid a step: releases, refunds, voided debits. */
+  /**
+   * The events that undid a step the saga had taken: a release of a seat it
+   * had reserved, a refund of points it had debited. A voided debit undoes
+   * nothing (it stops a debit that never happened), so it is not one.
+   */
   compensations: string[];
   delivery?: string;
 }
@@ -47,13 +52,18 @@ export interface SagaTrace {
   durationMs: number;
 }
 
-const COMPENSATIONS = new Set(['SeatReleased', 'PointsRefunded', 'DebitVoided']);
+/** A compensation and the effect it undoes: it is labelled one only when that effect is in the saga. */
+const COMPENSATES: Readonly<Record<string, string>> = { SeatReleased: 'SeatReserved', PointsRefunded: 'PointsDebited' };
 
-/** What started a root: a timer (its causation says so), or a request from outside. */
+/** Fired by a timer: it says which firing (`timerId`), or, written before that, its causation names the timer. */
+export function firedByTimer(event: RecordedEvent): boolean {
+  return typeof event.metadata.timerId === 'string' || (event.metadata.causationId?.startsWith('timer:') ?? false);
+}
+
+/** What started a root: a timer, a request from outside, or an event outside the trace. */
 export function rootCause(event: RecordedEvent): 'timer' | 'request' | 'elsewhere' {
-  const causation = event.metadata.causationId;
-  if (causation === undefined) return 'request';
-  return causation.startsWith('timer:') ? 'timer' : 'elsewhere';
+  if (firedByTimer(event)) return 'timer';
+  return event.metadata.causationId === undefined ? 'request' : 'elsewhere';
 }
 
 /**
@@ -116,12 +126,15 @@ function pick(events: readonly RecordedEvent[], traced: ReadonlySet<string>, str
 
 function outcomeOf(events: readonly RecordedEvent[]): SagaOutcome {
   const outcome: SagaOutcome = { status: 'UNKNOWN', compensations: [] };
+  const happened = new Set<string>();
   for (const event of events) {
+    happened.add(event.type);
     const data = event.data as { reason?: string; completedAt?: string; failedAt?: string; error?: string };
     if (event.type === 'PaymentRequested' && outcome.status === 'UNKNOWN') outcome.status = 'PENDING';
     if (event.type === 'PaymentCompleted') Object.assign(outcome, { status: 'COMPLETED', at: data.completedAt });
     if (event.type === 'PaymentFailed') Object.assign(outcome, { status: 'FAILED', reason: data.reason, at: data.failedAt });
-    if (COMPENSATIONS.has(event.type)) outcome.compensations.push(event.type);
+    const undoes = COMPENSATES[event.type];
+    if (undoes !== undefined && happened.has(undoes)) outcome.compensations.push(event.type);
     if (event.type === 'DeliveryScheduled' || event.type === 'DeliveryRedriven') outcome.delivery = 'PENDING';
     if (event.type === 'DeliverySucceeded') outcome.delivery = 'SUCCEEDED';
     if (event.type === 'DeliveryDeadLettered') outcome.delivery = `DEAD_LETTERED (${data.error ?? 'no error recorded'})`;
@@ -148,8 +161,9 @@ export function buildTrace(id: string, events: readonly RecordedEvent[]): SagaTr
   const lastOfStream = new Map<string, TraceNode>();
   let previousRoot: TraceNode | undefined;
   for (const event of events) {
-    const viaTimer = rootCause(event) === 'timer';
-    const parent = viaTimer ? lastOfStream.get(event.streamId) : byId.get(event.metadata.causationId ?? '');
+    const viaTimer = firedByTimer(event);
+    // A timer's cause is an event id now; before, it named the timer, and the stream's previous event had set it.
+    const parent = byId.get(event.metadata.causationId ?? '') ?? (viaTimer ? lastOfStream.get(event.streamId) : undefined);
     const since = parent ?? previousRoot;
     const node: TraceNode = {
       event,

@@ -2,13 +2,13 @@ import { Command } from 'commander';
 import { filter, take, type Observable } from 'rxjs';
 import type { EventFilter, RecordedEvent, SubscriptionStart } from '../eventstore/port.js';
 import { onlyEvents } from '../eventstore/messages.js';
-import { CATEGORIES } from './owners.js';
+import { categoryOf, categoryOfService, EVENT_TYPES, STREAM_CATEGORIES } from './owners.js';
 import { count, from as parseFrom, subscriptionStart, type From } from './options.js';
-import { createOutput } from './output.js';
+import { createOutput, UsageError } from './output.js';
 import { eventLine, eventRecord } from './describe.js';
 import { withStores } from './session.js';
 
-interface TailOptions {
+export interface TailOptions {
   stream?: string;
   category?: string[];
   type?: string[];
@@ -18,13 +18,41 @@ interface TailOptions {
   json?: boolean;
 }
 
-/** The store filters by stream prefix and type; an exact stream and the correlation are checked here. */
-function wanted(options: TailOptions): { server: EventFilter; local: (event: RecordedEvent) => boolean } {
-  const prefixes = options.stream ? [options.stream] : options.category?.map((category) => `${category}-`);
+const list = (names: readonly string[]) => names.join(', ');
+
+/** A category or event type that no stream or service has would print nothing, forever: refuse it and say what exists. */
+function checkNames(options: TailOptions): void {
+  for (const category of options.category ?? []) {
+    if (STREAM_CATEGORIES.includes(category)) continue;
+    const owned = categoryOfService(category);
+    const hint = owned ? ` (${category} is a service; its streams are ${owned}-…)` : '';
+    throw new UsageError(`--category ${category}: no such stream category${hint}; the categories are: ${list(STREAM_CATEGORIES)}`);
+  }
+  for (const type of options.type ?? []) {
+    if (!EVENT_TYPES.includes(type)) throw new UsageError(`--type ${type}: no such event type; the types are: ${list(EVENT_TYPES)}`);
+  }
+  if (options.stream !== undefined && !STREAM_CATEGORIES.includes(categoryOf(options.stream))) {
+    throw new UsageError(`--stream ${options.stream}: not a stream of any category; streams are named <category>-<id>, the categories are: ${list(STREAM_CATEGORIES)}`);
+  }
+}
+
+/**
+ * The filters, combined: stream AND category AND type AND correlation. The
+ * store filters by stream prefix and type; the exact stream and the
+ * correlation are checked here. A stream outside the categories asked for
+ * could never match, so that pair is refused rather than left to wait.
+ */
+export function tailFilter(options: TailOptions): { server: EventFilter; local: (event: RecordedEvent) => boolean } {
+  checkNames(options);
+  const { stream, category } = options;
+  if (stream !== undefined && category !== undefined && !category.includes(categoryOf(stream))) {
+    throw new UsageError(`--stream ${stream} is in category ${categoryOf(stream)}, not in --category ${list(category)}: together they match nothing`);
+  }
+  const prefixes = stream !== undefined ? [stream] : category?.map((c) => `${c}-`);
   return {
     server: { streamPrefixes: prefixes, eventTypes: options.type },
     local: (event) =>
-      (options.stream === undefined || event.streamId === options.stream) &&
+      (stream === undefined || event.streamId === stream) &&
       (options.correlation === undefined || event.metadata.correlationId === options.correlation),
   };
 }
@@ -47,7 +75,7 @@ export function tailCommand(): Command {
   return new Command('tail')
     .description('follow events as they are appended, until Ctrl-C (or --limit)')
     .option('--stream <streamId>', 'one stream, e.g. payment-<paymentId>')
-    .option('--category <category...>', `stream categories (${CATEGORIES.join(', ')}): streams named <category>-…`)
+    .option('--category <category...>', `stream categories (${STREAM_CATEGORIES.join(', ')}): streams named <category>-…; combines with the other filters (AND)`)
     .option('--type <eventType...>', 'event types, e.g. PaymentFailed SeatReleased')
     .option('--from <where>', 'start, end, or a position (inclusive)', parseFrom, 'end' as From)
     .option('--correlation <id>', 'only events of this correlation (a paymentId, a reservationId…)')
@@ -55,8 +83,9 @@ export function tailCommand(): Command {
     .option('--json', 'one JSON object per event per line')
     .action(async (options: TailOptions) => {
       const out = createOutput(options);
+      // Checked before the store is opened: a filter that matches nothing is an answer, not a wait.
+      const { server, local } = tailFilter(options);
       await withStores(async ({ events: store }) => {
-        const { server, local } = wanted(options);
         // `end` is read here rather than left to the store, so that everything
         // appended after the hint below is surely shown.
         let start: SubscriptionStart;

@@ -78,7 +78,14 @@ const traceEntry = {
     revision: { type: 'integer' },
     type: { type: 'string' },
     created: dateTime,
-    causationId: { ...nullable({ type: 'string' }), description: 'The eventId of the event this one answered (or the timer that fired it)' },
+    causationId: { ...nullable({ type: 'string' }), description: 'The eventId of the event this one answered (for a timer, the event that set it)' },
+    data: { type: 'object', additionalProperties: true, description: "The event's data, e.g. a failure's `reason` (absent from traces recorded before it was kept)" },
+    metadata: {
+      type: 'object',
+      additionalProperties: true,
+      properties: { correlationId: { type: 'string' }, causationId: { type: 'string' }, timerId: { type: 'string' } },
+      description: 'correlationId, causationId, and for an event a timer fired, timerId',
+    },
   },
 } as const;
 

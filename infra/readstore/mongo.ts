@@ -1,7 +1,9 @@
 import { MongoClient, type AnyBulkWriteOperation, type Collection as MongoCollection, type Db, type Sort } from 'mongodb';
 import { positionFromKey } from './position-key.js';
 import type { Position } from '../eventstore/port.js';
-import type { Collection, CollectionSpec, Doc, DocChange, FindQuery, ProjectionCommit, ReadStore, Stamped, Where } from './port.js';
+import type { Collection, CollectionSpec, Doc, DocChange, FindQuery, ProjectionCommit, ReadStore, Stamped, SwapRequest, SwapResult, Where } from './port.js';
+import { stagedName } from './staged-name.js';
+import { positionKey } from './position-key.js';
 import { asJson, checkName, liveById, liveFilter, toDoc, toStamped, toStored, type Stored } from './mongo-stored.js';
 import { checkpointWrites, guardedWrite, latestPerDocument, type CheckpointDoc } from './mongo-commit-plan.js';
 import { bulkFailureOf, duplicateKeysToRetry, isDuplicateKey } from './mongo-bulk-errors.js';
@@ -9,6 +11,16 @@ import { bulkFailureOf, duplicateKeysToRetry, isDuplicateKey } from './mongo-bul
 export { positionKey, positionFromKey } from './position-key.js';
 
 const CHECKPOINTS = 'projection_checkpoints';
+/** A model rebuilt side by side reads from another collection: `{_id: model, physical}`. */
+const ALIASES = 'collection_aliases';
+
+interface AliasDoc {
+  _id: string;
+  physical: string;
+}
+
+/** The server's answer to dropping a collection that is not there. */
+const NAMESPACE_NOT_FOUND = 26;
 
 /**
  * The read store on MongoDB: a collection per read-model collection, the
@@ -55,26 +67,85 @@ export class MongoReadStore implements ReadStore {
     return this.db.collection<CheckpointDoc>(CHECKPOINTS);
   }
 
-  async collection<T extends Doc = Doc>(spec: CollectionSpec): Promise<Collection<T>> {
-    const documents = this.documents(spec.name);
+  private get aliases(): MongoCollection<AliasDoc> {
+    return this.db.collection<AliasDoc>(ALIASES);
+  }
+
+  /** The physical collection a model's name stands for: its own, until a rebuild swapped another in. */
+  private async resolve(name: string): Promise<string> {
+    return (await this.aliases.findOne({ _id: name }))?.physical ?? name;
+  }
+
+  private async ensureIndexes(name: string, spec: CollectionSpec): Promise<void> {
+    const documents = this.documents(name);
     for (const index of spec.indexes ?? []) {
       const fields = typeof index === 'string' ? [index] : index;
-      const key = `${spec.name}.${fields.map((field) => checkName('field', field)).join('+')}`;
+      const key = `${name}.${fields.map((field) => checkName('field', field)).join('+')}`;
       if (this.indexed.has(key)) continue;
       await documents.createIndex(Object.fromEntries(fields.map((field) => [field, 1])));
       this.indexed.add(key);
     }
-    return new MongoDocuments<T>(documents);
+  }
+
+  async collection<T extends Doc = Doc>(spec: CollectionSpec): Promise<Collection<T>> {
+    await this.ensureIndexes(await this.resolve(spec.name), spec);
+    // Resolved again on every operation: a swap by another process shows at the next read.
+    return new MongoDocuments<T>(async () => this.documents(await this.resolve(spec.name)));
   }
 
   async commit(commits: readonly ProjectionCommit[]): Promise<void> {
     // Collections are written side by side; every write settles before the
     // checkpoints are considered, and any failure leaves them where they were.
-    const written = await Promise.allSettled([...latestPerDocument(commits)].map(([name, changes]) => this.write(name, changes)));
-    const failed = written.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failed) throw failed.reason;
+    const planned = [...latestPerDocument(commits)];
+    const targets = await Promise.all(planned.map(([model]) => this.resolve(model)));
+    await this.writeAll(planned.map(([, changes], i) => [targets[i]!, changes] as const));
     const checkpoints = checkpointWrites(commits);
     if (checkpoints.length > 0) await this.checkpoints.bulkWrite(checkpoints, { ordered: false });
+    // No transaction holds a swap off: a model swapped while these changes
+    // were written gets them again in its new collection (the stamps make a
+    // second write of the same change harmless).
+    const now = await Promise.all(planned.map(([model]) => this.resolve(model)));
+    const moved = planned.flatMap(([, changes], i) => (now[i] !== targets[i] ? [[now[i]!, changes] as const] : []));
+    if (moved.length > 0) await this.writeAll(moved);
+  }
+
+  private async writeAll(writes: ReadonlyArray<readonly [string, readonly DocChange[]]>): Promise<void> {
+    const written = await Promise.allSettled(writes.map(([name, changes]) => this.write(name, changes)));
+    const failed = written.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  async stage(spec: CollectionSpec): Promise<string> {
+    const physical = stagedName(spec.name);
+    // Creating the indexes creates the collection, empty.
+    await this.db.createCollection(checkName('collection', physical));
+    await this.ensureIndexes(physical, spec);
+    return physical;
+  }
+
+  /**
+   * Without a transaction the check and the switch are two writes: a commit
+   * of the live model may land between them. The commit notices the swap and
+   * writes its changes again (see commit), and the rebuild catches up from
+   * the checkpoint it reads after the swap (bus/projection.ts).
+   */
+  async swap({ projection, model, physical, position }: SwapRequest): Promise<SwapResult> {
+    const live = await this.checkpoint(projection);
+    if (live !== null && live > position) return { switched: false, checkpoint: live };
+    const before = await this.aliases.findOneAndUpdate({ _id: model }, { $set: { physical } }, { upsert: true, returnDocument: 'before' });
+    await this.checkpoints.updateOne({ _id: projection }, { $max: { position: positionKey(position) } }, { upsert: true });
+    return { switched: true, previous: before?.physical ?? model };
+  }
+
+  async drop(physical: string): Promise<void> {
+    if ((await this.aliases.countDocuments({ physical }, { limit: 1 })) > 0) throw new Error(`${physical} is still a model's collection`);
+    try {
+      await this.documents(physical).drop();
+    } catch (error) {
+      // Already gone (a drop retried after a lost answer): the outcome asked for.
+      if ((error as { code?: unknown }).code !== NAMESPACE_NOT_FOUND) throw error;
+    }
+    for (const key of [...this.indexed]) if (key.startsWith(`${physical}.`)) this.indexed.delete(key);
   }
 
   private async write(name: string, changes: readonly DocChange[]): Promise<void> {
@@ -111,7 +182,7 @@ export class MongoReadStore implements ReadStore {
     const found = new Map<string, Stamped<T>>();
     const unique = [...new Set(ids)];
     if (unique.length === 0) return found;
-    for (const stored of await this.documents(collection).find({ _id: { $in: unique } }).toArray()) {
+    for (const stored of await this.documents(await this.resolve(collection)).find({ _id: { $in: unique } }).toArray()) {
       found.set(stored._id, toStamped<T>(stored));
     }
     return found;
@@ -129,7 +200,7 @@ export class MongoReadStore implements ReadStore {
   async reset(projection: string, collections: readonly string[]): Promise<void> {
     await this.checkpoints.deleteOne({ _id: projection });
     // deleteMany rather than drop: the collections keep their indexes.
-    for (const name of collections) await this.documents(name).deleteMany({});
+    for (const name of collections) await this.documents(await this.resolve(name)).deleteMany({});
   }
 
   async ping(): Promise<void> {
@@ -143,16 +214,17 @@ export class MongoReadStore implements ReadStore {
 
 /** Direct reads and writes of a collection: tombstones are invisible to all of them. */
 class MongoDocuments<T extends Doc> implements Collection<T> {
-  constructor(private readonly documents: MongoCollection<Stored>) {}
+  /** The model's current collection, resolved per operation. */
+  constructor(private readonly current: () => Promise<MongoCollection<Stored>>) {}
 
   async get(id: string): Promise<T | null> {
-    const found = await this.documents.findOne(liveById(id));
+    const found = await (await this.current()).findOne(liveById(id));
     return found ? toDoc<T>(found) : null;
   }
 
   /** A direct write: it replaces the document (or its tombstone) without a stamp, so any later projection change applies. */
   async upsert(doc: T): Promise<void> {
-    await this.documents.replaceOne({ _id: doc.id }, toStored(doc), { upsert: true });
+    await (await this.current()).replaceOne({ _id: doc.id }, toStored(doc), { upsert: true });
   }
 
   /** A JSON merge patch, as the embedded store's json_patch: null removes a field, the id and the stamp stay. */
@@ -168,14 +240,14 @@ class MongoDocuments<T extends Doc> implements Collection<T> {
       ...(Object.keys(set).length ? { $set: set } : {}),
       ...(Object.keys(unset).length ? { $unset: unset } : {}),
     };
-    if (Object.keys(update).length === 0) return (await this.documents.countDocuments(liveById(id), { limit: 1 })) > 0;
-    const result = await this.documents.updateOne(liveById(id), update);
+    if (Object.keys(update).length === 0) return (await (await this.current()).countDocuments(liveById(id), { limit: 1 })) > 0;
+    const result = await (await this.current()).updateOne(liveById(id), update);
     return result.matchedCount > 0;
   }
 
   /** A direct delete removes a live document; a projection's tombstone stays. */
   async delete(id: string): Promise<boolean> {
-    return (await this.documents.deleteOne(liveById(id))).deletedCount > 0;
+    return (await (await this.current()).deleteOne(liveById(id))).deletedCount > 0;
   }
 
   async find(query: FindQuery = {}): Promise<T[]> {
@@ -184,12 +256,12 @@ class MongoDocuments<T extends Doc> implements Collection<T> {
     sort._id = 1; // a stable order for ties, as in the embedded store
     // SQLite's LIMIT: 0 is nothing, negative is no limit. MongoDB reads 0 as no limit.
     if (query.limit === 0) return [];
-    let cursor = this.documents.find(liveFilter(query.where)).sort(sort as Sort);
+    let cursor = (await this.current()).find(liveFilter(query.where)).sort(sort as Sort);
     if (query.limit !== undefined && query.limit > 0) cursor = cursor.limit(query.limit);
     return (await cursor.toArray()).map((stored) => toDoc<T>(stored));
   }
 
   async count(where?: Where): Promise<number> {
-    return this.documents.countDocuments(liveFilter(where));
+    return (await this.current()).countDocuments(liveFilter(where));
   }
 }

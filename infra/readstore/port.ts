@@ -71,6 +71,17 @@ export interface Collection<T extends Doc = Doc> {
   count(where?: Where): Promise<number>;
 }
 
+export interface SwapRequest {
+  projection: string;
+  /** The model's name: what readers ask `collection()` for. */
+  model: string;
+  /** A collection made by `stage`. */
+  physical: string;
+  position: Position;
+}
+
+export type SwapResult = { switched: true; previous: string } | { switched: false; checkpoint: Position };
+
 export interface ReadStore {
   readonly kind: 'sqlite' | 'mongodb';
   /** Declares a collection (idempotent) and returns it. */
@@ -89,8 +100,26 @@ export interface ReadStore {
    */
   stamped<T extends Doc = Doc>(collection: string, ids: readonly string[]): Promise<Map<string, Stamped<T>>>;
   checkpoint(projection: string): Promise<Position | null>;
-  /** Forgets a projection's checkpoint and empties its collections, for a rebuild. */
+  /** Forgets a projection's checkpoint and empties its collections. */
   reset(projection: string, collections: readonly string[]): Promise<void>;
+  /**
+   * A new, empty physical collection beside the model's live one (with its
+   * indexes), for a rebuild that must never show readers a half-built model.
+   * Changes addressed to the returned name land there; readers of the model
+   * keep reading the live one until `swap`.
+   */
+  stage(spec: CollectionSpec): Promise<string>;
+  /**
+   * Points the model at `physical` for every reader and writer in one step,
+   * with the projection's checkpoint at `position`: only when the live
+   * checkpoint has not passed `position` (otherwise nothing changes and the
+   * live checkpoint comes back, to catch up to). A collection obtained from
+   * `collection()` before the swap reads the new one after it. Returns the
+   * physical collection the model used before, for `drop`.
+   */
+  swap(request: SwapRequest): Promise<SwapResult>;
+  /** Removes a physical collection (and its tombstones) that no model points at any more. */
+  drop(physical: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Position } from '../eventstore/port.js';
-import type { Collection, CollectionSpec, Doc, DocChange, FieldValue, FindQuery, ProjectionCommit, Range, ReadStore, Stamped, Where } from './port.js';
+import type { Collection, CollectionSpec, Doc, DocChange, FieldValue, FindQuery, ProjectionCommit, Range, ReadStore, Stamped, SwapRequest, SwapResult, Where } from './port.js';
+import { stagedName } from './staged-name.js';
 import { positionFromKey, positionKey } from './position-key.js';
 import type { SqliteSynchronous } from '../eventstore/sqlite.js';
 
@@ -55,6 +56,11 @@ export class SqliteReadStore implements ReadStore {
         position   TEXT NOT NULL,
         PRIMARY KEY (collection, id)
       ) WITHOUT ROWID;
+      -- A model rebuilt side by side reads from another table: model name → physical collection.
+      CREATE TABLE IF NOT EXISTS collection_aliases (
+        model    TEXT PRIMARY KEY,
+        physical TEXT NOT NULL
+      ) WITHOUT ROWID;
     `);
     this.migrateIntegerCheckpoints();
   }
@@ -95,8 +101,13 @@ export class SqliteReadStore implements ReadStore {
     return t;
   }
 
-  async collection<T extends Doc = Doc>(spec: CollectionSpec): Promise<Collection<T>> {
-    const t = this.ensureTable(spec.name);
+  /** The physical collection a model's name stands for: its own, until a rebuild swapped another in. */
+  private resolve(name: string): string {
+    const physical = this.statement('SELECT physical FROM collection_aliases WHERE model = ?').pluck().get(name) as string | undefined;
+    return physical ?? name;
+  }
+
+  private ensureIndexes(t: string, spec: CollectionSpec): void {
     for (const index of spec.indexes ?? []) {
       const fields = typeof index === 'string' ? [index] : index;
       const name = `${t}_${fields.map((f) => checkName('field', f)).join('_')}`;
@@ -104,7 +115,54 @@ export class SqliteReadStore implements ReadStore {
       this.db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${t} (${fields.map(field).join(', ')})`);
       this.indexed.add(name);
     }
-    return new SqliteCollection<T>(t, (sql) => this.statement(sql));
+  }
+
+  async collection<T extends Doc = Doc>(spec: CollectionSpec): Promise<Collection<T>> {
+    this.ensureIndexes(this.ensureTable(this.resolve(spec.name)), spec);
+    // Every operation resolves the model again, in one read transaction with
+    // its query: a swap by another process is seen whole or not at all, and a
+    // dropped table is never read.
+    // A write takes the write lock first, so that it never has to upgrade a read snapshot another writer has moved past.
+    const on = <R>(write: boolean, work: (table: string) => R): R => {
+      const transaction = this.db.transaction(() => work(table(this.resolve(spec.name))));
+      return write ? transaction.immediate() : transaction();
+    };
+    return new SqliteCollection<T>(on, (sql) => this.statement(sql));
+  }
+
+  async stage(spec: CollectionSpec): Promise<string> {
+    const physical = stagedName(spec.name);
+    this.ensureIndexes(this.ensureTable(physical), spec);
+    return physical;
+  }
+
+  async swap({ projection, model, physical, position }: SwapRequest): Promise<SwapResult> {
+    return this.db.transaction((): SwapResult => {
+      const live = (this.statement('SELECT position FROM projection_positions WHERE projection = ?').get(projection) as { position: string } | undefined)?.position;
+      if (live !== undefined && live > positionKey(position)) return { switched: false, checkpoint: positionFromKey(live) };
+      const previous = this.resolve(model);
+      this.statement(
+        `INSERT INTO collection_aliases (model, physical) VALUES (?, ?) ON CONFLICT (model) DO UPDATE SET physical = excluded.physical`,
+      ).run(model, physical);
+      this.statement(
+        `INSERT INTO projection_positions (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position`,
+      ).run(projection, positionKey(position));
+      return { switched: true, previous };
+    }).immediate();
+  }
+
+  async drop(physical: string): Promise<void> {
+    const t = table(physical);
+    this.db.transaction(() => {
+      const used = this.statement('SELECT 1 FROM collection_aliases WHERE physical = ?').get(physical);
+      if (used !== undefined) throw new Error(`${physical} is still a model's collection`);
+      this.db.exec(`DROP TABLE IF EXISTS ${t}`);
+      this.statement('DELETE FROM tombstones WHERE collection = ?').run(physical);
+    }).immediate();
+    this.declared.delete(physical);
+    // The statements cached for it would name a table that is gone.
+    for (const sql of [...this.prepared.keys()]) if (sql.includes(t)) this.prepared.delete(sql);
+    for (const index of [...this.indexed]) if (index.startsWith(`${t}_`)) this.indexed.delete(index);
   }
 
   async commit(commits: readonly ProjectionCommit[]): Promise<void> {
@@ -122,10 +180,12 @@ export class SqliteReadStore implements ReadStore {
 
   /** One stamped change, unless the document (or its tombstone) already has this event or a later one. */
   private apply(change: DocChange): void {
-    const t = this.ensureTable(change.collection);
+    // Inside the commit's transaction: a swap lands wholly before or after it.
+    const collection = this.resolve(change.collection);
+    const t = this.ensureTable(collection);
     const id = change.op === 'upsert' ? change.doc.id : change.id;
     const key = positionKey(change.position);
-    const tombstone = this.statement('SELECT position FROM tombstones WHERE collection = ? AND id = ?').pluck().get(change.collection, id) as
+    const tombstone = this.statement('SELECT position FROM tombstones WHERE collection = ? AND id = ?').pluck().get(collection, id) as
       | string
       | undefined;
     if (tombstone !== undefined && tombstone >= key) return;
@@ -136,7 +196,7 @@ export class SqliteReadStore implements ReadStore {
          ON CONFLICT (id) DO UPDATE SET body = excluded.body, position = excluded.position
          WHERE position IS NULL OR position < excluded.position`,
       ).run(id, JSON.stringify(change.doc), key);
-      if (tombstone !== undefined) this.statement('DELETE FROM tombstones WHERE collection = ? AND id = ?').run(change.collection, id);
+      if (tombstone !== undefined) this.statement('DELETE FROM tombstones WHERE collection = ? AND id = ?').run(collection, id);
     } else {
       const deleted = this.statement(`DELETE FROM ${t} WHERE id = ? AND (position IS NULL OR position < ?)`).run(id, key).changes;
       const newer = deleted === 0 && this.statement(`SELECT 1 FROM ${t} WHERE id = ?`).get(id) !== undefined;
@@ -144,11 +204,12 @@ export class SqliteReadStore implements ReadStore {
       this.statement(
         `INSERT INTO tombstones (collection, id, position) VALUES (?, ?, ?)
          ON CONFLICT (collection, id) DO UPDATE SET position = excluded.position`,
-      ).run(change.collection, id, key);
+      ).run(collection, id, key);
     }
   }
 
-  async stamped<T extends Doc = Doc>(collection: string, ids: readonly string[]): Promise<Map<string, Stamped<T>>> {
+  async stamped<T extends Doc = Doc>(model: string, ids: readonly string[]): Promise<Map<string, Stamped<T>>> {
+    const collection = this.resolve(model);
     const t = this.ensureTable(collection);
     const found = new Map<string, Stamped<T>>();
     const unique = [...new Set(ids)];
@@ -176,7 +237,8 @@ export class SqliteReadStore implements ReadStore {
 
   async reset(projection: string, collections: readonly string[]): Promise<void> {
     this.db.transaction(() => {
-      for (const name of collections) {
+      for (const model of collections) {
+        const name = this.resolve(model);
         this.statement(`DELETE FROM ${this.ensureTable(name)}`).run();
         this.statement('DELETE FROM tombstones WHERE collection = ?').run(name);
       }
@@ -195,48 +257,45 @@ export class SqliteReadStore implements ReadStore {
 
 class SqliteCollection<T extends Doc> implements Collection<T> {
   constructor(
-    private readonly table: string,
+    /** Runs a query against the model's current table, resolved with it in one transaction. */
+    private readonly on: <R>(write: boolean, work: (table: string) => R) => R,
     private readonly statement: (sql: string) => Database.Statement,
   ) {}
 
   async get(id: string): Promise<T | null> {
-    const row = this.statement(`SELECT body FROM ${this.table} WHERE id = ?`).get(id) as { body: string } | undefined;
+    const row = this.on(false, (t) => this.statement(`SELECT body FROM ${t} WHERE id = ?`).get(id) as { body: string } | undefined);
     return row ? (JSON.parse(row.body) as T) : null;
   }
 
   async upsert(doc: T): Promise<void> {
-    this.statement(`INSERT INTO ${this.table} (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body`).run(
-      doc.id,
-      JSON.stringify(doc),
+    this.on(true, (t) =>
+      this.statement(`INSERT INTO ${t} (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body`).run(doc.id, JSON.stringify(doc)),
     );
   }
 
   async patch(id: string, fields: Partial<T>): Promise<boolean> {
-    const info = this.statement(`UPDATE ${this.table} SET body = json_patch(body, ?) WHERE id = ?`).run(
-      JSON.stringify({ ...fields, id }),
-      id,
-    );
+    const info = this.on(true, (t) => this.statement(`UPDATE ${t} SET body = json_patch(body, ?) WHERE id = ?`).run(JSON.stringify({ ...fields, id }), id));
     return info.changes > 0;
   }
 
   async delete(id: string): Promise<boolean> {
-    return this.statement(`DELETE FROM ${this.table} WHERE id = ?`).run(id).changes > 0;
+    return this.on(true, (t) => this.statement(`DELETE FROM ${t} WHERE id = ?`).run(id).changes) > 0;
   }
 
   async find(query: FindQuery = {}): Promise<T[]> {
     const { clause, params } = whereClause(query.where);
     const order = (query.sort ?? []).map(([name, direction]) => `${field(name)} ${direction === 'desc' ? 'DESC' : 'ASC'}`);
     order.push('id ASC'); // a stable order for ties
-    const rows = this.statement(
-      `SELECT body FROM ${this.table} ${clause} ORDER BY ${order.join(', ')} LIMIT ?`,
-    ).all(...params, query.limit ?? -1) as Array<{ body: string }>;
+    const rows = this.on(
+      false,
+      (t) => this.statement(`SELECT body FROM ${t} ${clause} ORDER BY ${order.join(', ')} LIMIT ?`).all(...params, query.limit ?? -1) as Array<{ body: string }>,
+    );
     return rows.map((row) => JSON.parse(row.body) as T);
   }
 
   async count(where?: Where): Promise<number> {
     const { clause, params } = whereClause(where);
-    const row = this.statement(`SELECT count(*) AS n FROM ${this.table} ${clause}`).get(...params) as { n: number };
-    return row.n;
+    return this.on(false, (t) => (this.statement(`SELECT count(*) AS n FROM ${t} ${clause}`).get(...params) as { n: number }).n);
   }
 }
 

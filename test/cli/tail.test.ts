@@ -80,6 +80,37 @@ t.test('tail', async (t) => {
     t.equal(result.code, 0);
   });
 
+  t.test('service names given as categories: exit 2 at once, naming the categories, instead of waiting forever', async (t) => {
+    const result = await cli(dataDir, ['tail', '--category', 'reservation', 'point']);
+    t.equal(result.code, 2);
+    t.equal(result.stdout, '', 'nothing followed');
+    t.match(result.stderr, /--category reservation: no such stream category \(reservation is a service; its streams are seat-…\)/);
+    t.match(result.stderr, /the categories are: concert, seat, payment, points, queue, admission, ranking, delivery, parked/);
+  });
+
+  t.test('an unknown event type: exit 2, naming the types', async (t) => {
+    const result = await cli(dataDir, ['tail', '--type', 'PaymentFailed', 'PaymentFaild']);
+    t.equal(result.code, 2);
+    t.match(result.stderr, /--type PaymentFaild: no such event type; the types are: .*PaymentFailed/);
+  });
+
+  t.test('a stream outside the categories asked for: exit 2, they cannot combine', async (t) => {
+    const result = await cli(dataDir, ['tail', '--stream', paymentStream(saga.poor.paymentId), '--category', 'seat']);
+    t.equal(result.code, 2);
+    t.match(result.stderr, /is in category payment, not in --category seat: together they match nothing/);
+    const unknown = await cli(dataDir, ['tail', '--stream', 'carl']);
+    t.equal(unknown.code, 2, 'nor a stream of no category');
+    t.match(unknown.stderr, /--stream carl: not a stream of any category/);
+  });
+
+  t.test('stream AND category AND type AND correlation: every filter applies', async (t) => {
+    const stream = paymentStream(saga.poor.paymentId);
+    const filters = ['--stream', stream, '--category', 'payment', 'seat', '--type', 'PaymentFailed', 'SeatReleased', '--correlation', saga.poor.paymentId];
+    const result = await cli(dataDir, ['tail', '--from', 'start', ...filters, '--json', '--limit', '1']);
+    t.equal(result.code, 0, result.stderr);
+    t.same(jsonLines<EventLine>(result.stdout).map((l) => `${l.streamId}:${l.type}`), [`${stream}:PaymentFailed`], 'the stream did not override the rest: no SeatReleased');
+  });
+
   t.test('a bad --from is a usage error', async (t) => {
     const result = await cli(dataDir, ['tail', '--from', 'yesterday']);
     t.not(result.code, 0);

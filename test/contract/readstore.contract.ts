@@ -315,4 +315,43 @@ export function readStoreContract(t: Test, open: () => Promise<ReadStore>): void
     );
     t.notOk(outcome.failed, fc.defaultReportMessage(outcome) ?? 'the tally model replays exactly');
   });
+
+  t.test('a model built side by side is swapped in for every reader in one step, and the old one dropped', async (t) => {
+    const name = fresh();
+    const projection = `p-${name}`;
+    const spec = { name, indexes: ['n'] };
+    const upsert = (collection: string, id: string, n: number, position: bigint) => ({ collection, op: 'upsert', doc: { id, n }, position }) as const;
+    // Obtained once, before anything is staged, as the API holds its collections.
+    const live = await store.collection<Doc & { n: number }>(spec);
+    await store.commit([{ projection, position: 5n, changes: [upsert(name, 'a', 1, 5n)] }]);
+
+    const physical = await store.stage(spec);
+    t.not(physical, name, 'the new model has a collection of its own');
+    await store.commit([{ projection: `${projection}@rebuild`, position: 7n, changes: [upsert(physical, 'b', 2, 7n), upsert(physical, 'x', 9, 7n)] }]);
+    t.same(await live.find(), [{ id: 'a', n: 1 }], 'readers still see the whole live model while the new one is built');
+
+    await store.commit([{ projection, position: 9n, changes: [upsert(name, 'a', 3, 9n)] }]);
+    t.same(await store.swap({ projection, model: name, physical, position: 7n }), { switched: false, checkpoint: 9n }, 'a new model behind the live one is refused');
+    t.same(await live.find(), [{ id: 'a', n: 3 }], 'and nothing changed for readers');
+
+    await store.commit([{ projection: `${projection}@rebuild`, position: 9n, changes: [upsert(physical, 'c', 3, 9n), { collection: physical, op: 'delete', id: 'x', position: 9n }] }]);
+    t.same(await store.swap({ projection, model: name, physical, position: 9n }), { switched: true, previous: name }, 'caught up, it is swapped in');
+    t.same(await live.find({ sort: [['n', 'asc']] }), [{ id: 'b', n: 2 }, { id: 'c', n: 3 }], 'the collection obtained before reads the new model');
+    t.same((await live.find({ where: { n: 3 } })).map((d) => d.id), ['c'], 'by its indexed fields too');
+    t.equal(await store.checkpoint(projection), 9n, 'the checkpoint is the new model\'s');
+
+    await store.commit([{ projection, position: 10n, changes: [upsert(name, 'd', 4, 10n), upsert(name, 'x', 1, 8n)] }]);
+    t.same(await live.get('d'), { id: 'd', n: 4 }, 'changes addressed to the model land in the new collection');
+    t.equal(await live.get('x'), null, "and the new collection's tombstones hold");
+    t.same([...(await store.stamped(name, ['b', 'x'])).keys()].sort(), ['b', 'x'], 'the projection reads its stamps there');
+
+    await store.drop(name);
+    t.same((await live.find()).map((d) => d.id), ['b', 'c', 'd'], 'dropping the old collection leaves the model whole');
+    await t.rejects(store.drop(physical), /still a model's collection/, 'the collection a model reads is never dropped');
+
+    const next = await store.stage(spec);
+    t.same(await store.swap({ projection, model: name, physical: next, position: 10n }), { switched: true, previous: physical }, 'a second rebuild replaces the first');
+    await store.drop(physical);
+    t.same(await live.find(), [], 'and readers see its (empty) model');
+  });
 }

@@ -138,8 +138,15 @@ t.test('GET /payments/:id/events: the saga across every stream, in order, with c
   t.match(byType.get('SeatHeld'), { streamId: `seat-${scheduleId}_1`, revision: 0, created: '2030-01-01T10:00:00.000Z' });
 
   const failed = await completedPayment(api, 'ben', 2, scheduleId, 10);
-  const failedTrace = (await api.inject({ method: 'GET', url: `/payments/${failed.paymentId}/events` })).json() as Array<{ type: string }>;
+  const failedTrace = (await api.inject({ method: 'GET', url: `/payments/${failed.paymentId}/events` })).json() as Array<{
+    type: string;
+    data: Record<string, unknown>;
+    metadata: Record<string, unknown>;
+  }>;
   for (const type of ['DebitFailed', 'PaymentFailed', 'SeatReleased']) t.ok(failedTrace.some((e) => e.type === type), `a failed saga shows ${type}`);
+  const failure = failedTrace.find((e) => e.type === 'PaymentFailed');
+  t.match(failure?.data, { paymentId: failed.paymentId, reason: 'INSUFFICIENT_BALANCE' }, "each event comes with its data: the failure's reason");
+  t.match(failure?.metadata, { correlationId: failed.paymentId, causationId: String }, 'and its metadata');
   t.notOk(failedTrace.some((e) => e.type === 'SeatSaleCounted'), "and none of another saga's events");
 
   await api.refused(t, { method: 'GET', url: '/payments/nope/events' }, 404, 'PAYMENT_NOT_FOUND');

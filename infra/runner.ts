@@ -49,6 +49,8 @@ export interface StartOptions {
   seed?: boolean;
   clock?: Clock;
   log?: Logger;
+  /** Print the API URL, Swagger UI and admin token (default); not in a cluster worker, whose primary prints them once. */
+  announce?: boolean;
 }
 
 /**
@@ -134,17 +136,21 @@ export async function startNode(baseConfig: Config, options: StartOptions): Prom
     api = await buildApi({ config, store, reads, clock, readSide, metrics: new Metrics(), logger: log.child({ role: 'api' }) });
     await api.listen({ port: config.port, host: config.host });
     const url = `http://${config.host}:${(api.server.address() as AddressInfo).port}`;
-    // Printed, not only logged: a newcomer needs these three lines to use the system.
-    process.stdout.write(
-      [
-        '',
-        `  API          ${url}`,
-        `  Swagger UI   ${url}/docs`,
-        `  Admin token  ${generated.includes('ADMIN_TOKEN') ? config.adminToken : '(from ADMIN_TOKEN)'}`,
-        `  Event store  ${store.kind}   Read store  ${reads.kind}`,
-        '',
-      ].join('\n') + '\n',
-    );
+    if (options.announce === false) {
+      log.info({ url }, 'api listening');
+    } else {
+      // Printed, not only logged: a newcomer needs these three lines to use the system.
+      process.stdout.write(
+        [
+          '',
+          `  API          ${url}`,
+          `  Swagger UI   ${url}/docs`,
+          `  Admin token  ${generated.includes('ADMIN_TOKEN') ? config.adminToken : '(from ADMIN_TOKEN)'}`,
+          `  Event store  ${store.kind}   Read store  ${reads.kind}`,
+          '',
+        ].join('\n') + '\n',
+      );
+    }
   }
   if (generated.includes('QUEUE_SECRET')) log.warn('QUEUE_SECRET not set: generated one for this process; queue tokens will not survive a restart');
 

@@ -147,7 +147,7 @@ export async function runCluster(baseConfig: Config, log: Logger = pino({ level:
     cluster.setupPrimary({ exec: process.argv[1], args: ['--service', plan.role] });
     const worker = cluster.fork(plan.env);
     running.set(worker, { plan, startedAt: Date.now() });
-    log.info({ worker: workerName(plan), role: plan.role, instance: plan.instance, pid: worker.process.pid }, 'worker started');
+    log.info({ worker: workerName(plan), role: plan.role, instance: plan.instance, workerPid: worker.process.pid }, 'worker started');
   };
 
   cluster.on('listening', (worker, address) => {
@@ -183,14 +183,14 @@ export async function runCluster(baseConfig: Config, log: Logger = pino({ level:
       const clean = code === 0 || signal === 'SIGTERM' || signal === 'SIGKILL';
       if (!clean) {
         failedShutdowns++;
-        log.error({ worker: name, pid: worker.process.pid, code, signal }, 'worker failed to stop cleanly');
+        log.error({ worker: name, workerPid: worker.process.pid, code, signal }, 'worker failed to stop cleanly');
       }
       if (running.size === 0) allStopped();
       return;
     }
     const delayMs = restartDelay(lastDelay.get(name) ?? null, Date.now() - startedAt);
     lastDelay.set(name, delayMs);
-    log.warn({ worker: name, role: plan.role, instance: plan.instance, pid: worker.process.pid, code, signal, restartInMs: delayMs }, 'worker exited unexpectedly: restarting it');
+    log.warn({ worker: name, role: plan.role, instance: plan.instance, workerPid: worker.process.pid, code, signal, restartInMs: delayMs }, 'worker exited unexpectedly: restarting it');
     const timer = setTimeout(() => {
       pendingRestarts.delete(timer);
       if (!stopping) fork(plan);

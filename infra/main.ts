@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { ROLES, startNode, type Role } from './runner.js';
 import { failStartup } from './startup.js';
-import { runCluster } from './cluster.js';
 
 /**
  *   node dist/infra/main.js                       every role in one process, demo data on an empty store
@@ -31,7 +30,11 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }
-  if (values.cluster) return runCluster(config);
+  if (values.cluster) {
+    // Loaded only by the primary: its workers, like every --service process, skip the supervisor and its mock server.
+    const { runCluster } = await import('./cluster.js');
+    return runCluster(config);
+  }
   const node = await startNode(config, { roles, seed: asked.length === 0, announce: !cluster.isWorker });
   // A role with nothing to subscribe to (the concert service) would otherwise
   // exit at once; a service process runs until it is told to stop.

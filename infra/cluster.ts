@@ -8,6 +8,7 @@ import { ROLES, type Role } from './runner.js';
 import { SERVICE_NAMES } from './services.js';
 import { openStores } from './stores.js';
 import { seedDemo } from './seed.js';
+import { systemClock } from './clock.js';
 import { buildMockDataPlatform } from '../domains/dataplatform/mock-server.js';
 
 /**
@@ -119,7 +120,7 @@ export async function runCluster(baseConfig: Config, log: Logger = pino({ level:
   const kinds = { events: stores.events.kind, reads: stores.reads.kind };
   try {
     if ((await stores.events.headPosition()) === null) {
-      const seeded = await seedDemo(stores.events, new Date());
+      const seeded = await seedDemo(stores.events, systemClock.now());
       log.info({ concerts: seeded.concerts.length }, 'seeded the demo catalogue into an empty store');
     }
   } finally {

@@ -44,6 +44,8 @@ export interface Config {
   readYourWritesMs: number;
   /** Which share of each service's work this process does (SERVICE_INSTANCE of SERVICE_INSTANCES). */
   partition: Partition;
+  /** `--cluster`: processes of every service and of the api (the projector is always one); at most MAX_PARTITIONS. */
+  clusterInstances: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -92,6 +94,13 @@ function partition(env: Env): Partition {
   return { index, count };
 }
 
+/** Each service's instances become its SERVICE_INSTANCES, so the same bound holds. */
+function clusterInstances(env: Env): number {
+  const count = integer(env, 'CLUSTER_INSTANCES', 2, 1);
+  if (count > MAX_PARTITIONS) throw new ConfigError(`CLUSTER_INSTANCES must be at most ${MAX_PARTITIONS}, got "${env.CLUSTER_INSTANCES}"`);
+  return count;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     nodeEnv: env.NODE_ENV || 'development',
@@ -130,6 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     mockDataPlatformLatencyMs: integer(env, 'MOCK_DATA_PLATFORM_LATENCY_MS', 20),
     readYourWritesMs: integer(env, 'READ_YOUR_WRITES_MS', 2_000),
     partition: partition(env),
+    clusterInstances: clusterInstances(env),
   };
 }
 

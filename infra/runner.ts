@@ -8,11 +8,8 @@ import { openStores, type Stores } from './stores.js';
 import { RunningService } from '../bus/service.js';
 import { serviceDefinitions, SERVICE_NAMES, type ServiceName } from './services.js';
 import { dataPlatformSender } from '../domains/dataplatform/send.js';
-import { buildMockDataPlatform } from '../domains/dataplatform/mock-server.js';
-import { buildApi } from './http/server.js';
 import { ReadSide } from './http/read-side.js';
 import { Projector } from '../bus/projector.js';
-import { Metrics } from './http/metrics.js';
 import { allProjections, queueTokens, readModels } from '../projections/index.js';
 import { checkpointReached } from '../bus/checkpoint-wait.js';
 import { formatPartition } from '../bus/partition.js';
@@ -49,6 +46,8 @@ export interface StartOptions {
   seed?: boolean;
   clock?: Clock;
   log?: Logger;
+  /** Print the API URL, Swagger UI and admin token (default); not in a cluster worker, whose primary prints them once. */
+  announce?: boolean;
 }
 
 /**
@@ -76,6 +75,7 @@ export async function startNode(baseConfig: Config, options: StartOptions): Prom
 
   let mockDataPlatform: FastifyInstance | undefined;
   if (roles.has('dataplatform') && !config.dataPlatformUrl) {
+    const { buildMockDataPlatform } = await import('../domains/dataplatform/mock-server.js');
     mockDataPlatform = buildMockDataPlatform({ failureRate: config.mockDataPlatformFailureRate, latencyMs: config.mockDataPlatformLatencyMs });
     await mockDataPlatform.listen({ port: config.mockDataPlatformPort, host: '127.0.0.1' });
     config.dataPlatformUrl = `http://127.0.0.1:${(mockDataPlatform.server.address() as AddressInfo).port}`;
@@ -132,20 +132,26 @@ export async function startNode(baseConfig: Config, options: StartOptions): Prom
   await projector.start();
   if (roles.has('projector')) log.info({ role: 'projector', models: projector.names.length }, 'projector started');
   if (readSide) {
+    // Loaded only where the api runs: HTTP, Swagger and metrics are most of a process's start-up, which a service process skips.
+    const [{ buildApi }, { Metrics }] = await Promise.all([import('./http/server.js'), import('./http/metrics.js')]);
     api = await buildApi({ config, store, reads, clock, readSide, metrics: new Metrics(), logger: log.child({ role: 'api' }) });
     await api.listen({ port: config.port, host: config.host });
     const url = `http://${config.host}:${(api.server.address() as AddressInfo).port}`;
-    // Printed, not only logged: a newcomer needs these three lines to use the system.
-    process.stdout.write(
-      [
-        '',
-        `  API          ${url}`,
-        `  Swagger UI   ${url}/docs`,
-        `  Admin token  ${generated.includes('ADMIN_TOKEN') ? config.adminToken : '(from ADMIN_TOKEN)'}`,
-        `  Event store  ${store.kind}   Read store  ${reads.kind}`,
-        '',
-      ].join('\n') + '\n',
-    );
+    if (options.announce === false) {
+      log.info({ url }, 'api listening');
+    } else {
+      // Printed, not only logged: a newcomer needs these three lines to use the system.
+      process.stdout.write(
+        [
+          '',
+          `  API          ${url}`,
+          `  Swagger UI   ${url}/docs`,
+          `  Admin token  ${generated.includes('ADMIN_TOKEN') ? config.adminToken : '(from ADMIN_TOKEN)'}`,
+          `  Event store  ${store.kind}   Read store  ${reads.kind}`,
+          '',
+        ].join('\n') + '\n',
+      );
+    }
   }
   if (generated.includes('QUEUE_SECRET')) log.warn('QUEUE_SECRET not set: generated one for this process; queue tokens will not survive a restart');
 

@@ -65,6 +65,7 @@ const healthView = {
       },
     },
     parked: { ...nullable({ type: 'integer' }), description: 'Events parked by reactions and not redriven; null when unknown' },
+    pid: { type: 'integer', description: 'The process that answered: under --cluster or a load balancer, which of the api processes it was' },
   },
 } as const;
 
@@ -136,6 +137,7 @@ export function operationsRoutes(ctx: ApiContext): FastifyPluginAsync {
           readStore: { kind: ctx.reads.kind, ok: readsOk },
           projections,
           parked,
+          pid: process.pid,
         });
       },
     );

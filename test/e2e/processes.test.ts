@@ -60,7 +60,8 @@ t.test('one process per service, sharing only the stores: a payment completes', 
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> & Array<Record<string, unknown>> };
   };
-  const until = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> => {
+  // A bound for a failure, not a pace: nine processes start at once on a machine that may be busy.
+  const until = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> => {
     const end = Date.now() + ms;
     for (;;) {
       const value = await probe().catch(() => undefined);

@@ -78,3 +78,19 @@ t.test('npm start as before: every role, no NODE_ENV, nothing set: it generates 
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'and it stops cleanly');
 });
+
+t.test('--cluster in NODE_ENV=production refuses as the all-in-one does, before seeding or forking anything', async (t) => {
+  const dataDir = join(t.testdir(), 'data');
+  const result = await run(['--cluster'], env(dataDir, { NODE_ENV: 'production' }));
+  t.equal(result.code, 2);
+  t.match(result.stderr, 'the production layout (NODE_ENV=production)');
+  t.match(result.stderr, 'QUEUE_SECRET');
+  t.match(result.stderr, 'DATA_PLATFORM_URL');
+  t.notOk(existsSync(dataDir), 'nothing was opened');
+});
+
+t.test('--cluster runs every role: with --service it is refused', async (t) => {
+  const result = await run(['--cluster', '--service', 'api'], env(join(t.testdir(), 'data')));
+  t.equal(result.code, 2);
+  t.match(result.stderr, '--cluster runs every role');
+});

@@ -33,8 +33,9 @@ import { prepareHolds, type PreparedHold } from './support/saga-prepare.js';
 import type { PhaseFigures } from './support/saga-goals.js';
 import { bareFigures, drain, systemFigures, targetsFor, waitUntilReady, type Phase } from './support/saga-phase.js';
 import { startSystem } from './support/system-process.js';
+import { cpuBetween, cpuByRole } from './support/process-cpu.js';
 import { formatCount, formatRatio, markdownTable } from './support/table.js';
-import { allHold, checkStore, receiverEffects, verdictSection, type Verdict } from './support/verdict.js';
+import { allHold, checkStore, receiverEffects, settledText, verdictSection, waitUntilSettled, type Verdict } from './support/verdict.js';
 
 const env = process.env;
 const knobs = {
@@ -47,6 +48,8 @@ const knobs = {
 const GOAL_RATIO = 1.3;
 const PRICE = 50_000;
 const HOUR = 3_600_000;
+/** The longest the saga's tail is waited for after the closed loop. */
+const SETTLE_MS = 120_000;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Layout {
@@ -65,6 +68,8 @@ interface Measured {
   figures: PhaseFigures;
   /** Events appended from the phase's start until the system stopped, per completed payment. */
   eventsPerPayment: number;
+  /** CPU seconds each role's processes used during the closed loop. */
+  cpu: Map<string, number>;
   verdict: Verdict;
 }
 
@@ -89,6 +94,7 @@ async function measure(template: string, holds: PreparedHold[], layout: Layout):
     log(`[scale] ${layout.label}: caught up in ${(readyMs / 1000).toFixed(1)} s; closed loop of ${knobs.fans} for ${knobs.durationMs / 1000} s`);
     const phase: Phase = { label: layout.label, load: { kind: 'closed', concurrency: knobs.fans, durationMs: knobs.durationMs }, targets: holds };
     const head = (await store.headPosition()) ?? 0n;
+    const cpuBefore = cpuByRole(system.pid);
     const output = await runLoad<SagaInput, SagaOutput>('saga-payments', {
       url: system.url,
       connections: knobs.connections,
@@ -96,14 +102,18 @@ async function measure(template: string, holds: PreparedHold[], layout: Layout):
       targets: targetsFor(system.queueSecret, holds),
       waitMs: 5_000,
     });
+    const cpu = cpuBetween(cpuBefore, cpuByRole(system.pid));
     const { ends, drained } = await drain(store, head, output.payments.filter((p) => p.status === 202).length);
     const figures = systemFigures(phase, output, ends, drained);
     log(`[scale]   ${formatCount(figures.completed)} completed, ${figures.throughput.toFixed(0)}/s, p50 ${formatLatency(figures.endToEnd.p50)} p99 ${formatLatency(figures.endToEnd.p99)}`);
+    // The saga's tail (retried deliveries, the ranking, every model) settles before the check, as in bench:saga.
+    const settled = await waitUntilSettled(dir, system.url, SETTLE_MS);
+    if (settled.ms === null) log(`[scale]   the tail did not settle in ${SETTLE_MS / 1000} s: ${settledText(settled, SETTLE_MS)}`);
     const receiver = await receiverEffects(system.mockUrl);
     await system.stop();
     const appended = Number(((await store.headPosition()) ?? head) - head);
     await store.close();
-    return { layout, figures, eventsPerPayment: appended / Math.max(1, figures.completed), verdict: await checkStore(dir, { receiver, replay: false }) };
+    return { layout, figures, cpu, eventsPerPayment: appended / Math.max(1, figures.completed), verdict: await checkStore(dir, { receiver, replay: false }) };
   } finally {
     await store.close();
     await system.stop();
@@ -125,6 +135,21 @@ async function measureBare(holds: PreparedHold[]): Promise<PhaseFigures> {
   } finally {
     await bare.stop();
   }
+}
+
+function cpuTable(runs: Measured[]): string {
+  const roles = [...new Set(runs.flatMap((run) => [...run.cpu.keys()]))].sort();
+  if (roles.length === 0) return '(no /proc on this machine: no figures)';
+  const total = (run: Measured) => [...run.cpu.values()].reduce((a, b) => a + b, 0);
+  return markdownTable(
+    ['layout', 'CPU s in all', 'CPU ms per payment', ...roles],
+    runs.map((run) => [
+      run.layout.label,
+      total(run).toFixed(1),
+      ((1000 * total(run)) / Math.max(1, run.figures.completed)).toFixed(1),
+      ...roles.map((role) => (run.cpu.has(role) ? run.cpu.get(role)!.toFixed(1) : '—')),
+    ]),
+  );
 }
 
 const quartet = (f: PhaseFigures) => [f.endToEnd.p50, f.endToEnd.p95, f.endToEnd.p99, f.endToEnd.max].map(formatLatency).join(' / ');
@@ -169,6 +194,12 @@ async function main() {
           ['bare Fastify (baseline)', formatCount(bare.completed), formatCount(bare.throughput), '—', '1×', quartet(bare), `${formatLatency(bare.post.p50)} / ${formatLatency(bare.post.p99)}`, '—'],
         ],
       ),
+      '',
+      '## Where the cores went',
+      '',
+      `CPU seconds used by each role's processes during the closed loop (from /proc; the loop ran ${knobs.durationMs / 1000} s, so ${(2 * knobs.durationMs) / 1000} s would be both cores), and per completed payment:`,
+      '',
+      cpuTable(runs),
       '',
       `Goal: the multi-process layout at ≥ ${GOAL_RATIO}× the all-in-one's rate. Best multi-process layout: ${formatRatio(best / single)}: **${best / single >= GOAL_RATIO ? 'met' : 'missed'}**.`,
       '',

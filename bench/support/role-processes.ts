@@ -58,7 +58,12 @@ export class RoleProcesses {
   readonly unexpectedExits: Array<{ name: string; code: number | null; signal: NodeJS.Signals | null; stderr: string }> = [];
   private readonly stderrTail = new Map<string, string>();
 
-  constructor(private readonly options: ProcessGroupOptions) {}
+  constructor(private readonly options: ProcessGroupOptions) {
+    // A runner that dies (an uncaught error in a test) must not leave its system running behind it.
+    process.once('exit', () => {
+      for (const { child } of this.running.values()) child.kill('SIGKILL');
+    });
+  }
 
   /**
    * Starts one process under `name` running `roles` (all of them in one

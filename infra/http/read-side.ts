@@ -20,6 +20,19 @@ export interface ReadSideOptions {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+interface CheckpointWaiter {
+  /** The checkpoint this waiter's caller had seen (undefined: none yet, so the first look wakes it). */
+  since: Position | null | undefined;
+  done(moved: boolean): void;
+}
+
+/** The long polls waiting on one model that another process runs. */
+interface CheckpointWatch {
+  known: Position | null | undefined;
+  waiters: Set<CheckpointWaiter>;
+  polling: boolean;
+}
+
 /**
  * The API's read models: runs the given projections, and tells the routes
  * when a model has caught up with a position, which is how a client reads its
@@ -31,6 +44,7 @@ export class ReadSide {
   private readonly ownsProjector: boolean;
   private readonly mine: Set<string>;
   private readonly pollMs: number;
+  private readonly watches = new Map<string, CheckpointWatch>();
 
   constructor(private readonly options: ReadSideOptions) {
     this.pollMs = options.pollMs ?? 10;
@@ -84,13 +98,66 @@ export class ReadSide {
 
   /**
    * Resolves when the model next writes document `id` (true), or after
-   * `timeoutMs` or when `signal` aborts (false). For a model another process runs, whose writes this
-   * one cannot see, it waits at most the checkpoint poll interval, and the
-   * caller looks again.
+   * `timeoutMs` or when `signal` aborts (false). A model another process
+   * runs cannot say which document it wrote: this resolves true when its
+   * checkpoint next moves, and the caller looks again. One poll of that
+   * checkpoint serves every waiter of the process, so a thousand long polls
+   * cost one read per interval, not a thousand.
    */
-  async changed(name: string, id: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  changed(name: string, id: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     if (this.runs(name)) return this.projector.changed(name, id, timeoutMs, signal);
-    await sleep(Math.min(this.pollMs, timeoutMs));
-    return false;
+    return this.checkpointMoved(name, timeoutMs, signal);
+  }
+
+  private checkpointMoved(name: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    let watch = this.watches.get(name);
+    if (!watch) {
+      watch = { known: undefined, waiters: new Set(), polling: false };
+      this.watches.set(name, watch);
+    }
+    const since = watch.known;
+    const { waiters } = watch;
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve(false);
+      const waiter: CheckpointWaiter = {
+        since,
+        done: (moved) => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', abort);
+          waiters.delete(waiter);
+          resolve(moved);
+        },
+      };
+      const abort = () => waiter.done(false);
+      const timer = setTimeout(abort, timeoutMs);
+      signal?.addEventListener('abort', abort, { once: true });
+      waiters.add(waiter);
+      void this.pollCheckpoint(name);
+    });
+  }
+
+  /** While anyone waits on `name`, reads its checkpoint every pollMs and wakes whoever saw an older one. */
+  private async pollCheckpoint(name: string): Promise<void> {
+    const watch = this.watches.get(name)!;
+    if (watch.polling) return;
+    watch.polling = true;
+    try {
+      while (watch.waiters.size > 0) {
+        let at: Position | null;
+        try {
+          at = await this.options.reads.checkpoint(name);
+        } catch (error) {
+          // The waiters time out on their own; the next round tries again.
+          this.options.log?.warn({ model: name, err: error }, 'could not read a checkpoint for long polls');
+          await sleep(this.pollMs);
+          continue;
+        }
+        watch.known = at;
+        for (const waiter of [...watch.waiters]) if (waiter.since === undefined || waiter.since !== at) waiter.done(true);
+        if (watch.waiters.size > 0) await sleep(this.pollMs);
+      }
+    } finally {
+      watch.polling = false;
+    }
   }
 }

@@ -65,3 +65,34 @@ t.test('a read side that cannot catch up: the write answers anyway after READ_YO
   t.match(lookup.json(), { code: 'READ_MODEL_BEHIND' });
   t.equal(lookup.headers['retry-after'], '1');
 });
+
+t.test('long polls on a model another process runs: woken when its checkpoint moves, by one shared look', async (t) => {
+  const system = await startTestSystem(t);
+  let looks = 0;
+  const reads = new Proxy(system.reads, {
+    get(target, property, receiver) {
+      if (property !== 'checkpoint') return Reflect.get(target, property, receiver) as unknown;
+      return (name: string) => {
+        looks += 1;
+        return target.checkpoint(name);
+      };
+    },
+  });
+  const follower = new ReadSide({ store: system.store, reads, projections: [], pollMs: 5 });
+  const waits = Array.from({ length: 20 }, () => follower.changed('payments', 'any', 60_000));
+  // The first look wakes those that had seen none yet; from then on a waiter sleeps until the checkpoint moves.
+  t.same(await Promise.all(waits), Array(20).fill(true), 'the first look wakes the waiters that had seen no checkpoint');
+  const lookedBefore = looks;
+  let woken = 0;
+  const next = Array.from({ length: 20 }, () => follower.changed('payments', 'any', 60_000).then((moved) => ((woken += 1), moved)));
+  const stop = new AbortController();
+  const aborted = follower.changed('payments', 'any', 60_000, stop.signal);
+  stop.abort();
+  t.equal(await aborted, false, 'an aborted long poll ends at once, unwoken');
+  // Wait, on the store's own counter and not on a clock, for three more looks with the checkpoint unchanged.
+  while (looks < lookedBefore + 3) await new Promise((resolve) => setImmediate(resolve));
+  t.equal(woken, 0, 'three looks at an unchanged checkpoint wake nobody');
+  await system.reads.commit([{ projection: 'payments', position: 7n, changes: [] }]);
+  t.same(await Promise.all(next), Array(20).fill(true), 'all twenty are woken by the move');
+  t.equal(await follower.changed('payments', 'any', 1), false, 'a wait with nothing moving times out, unwoken');
+});

@@ -9,6 +9,8 @@ export interface ProjectorOptions {
   reads: ReadStore;
   log?: Log;
   maxBatch?: number;
+  /** Pause before following again after a failed read or commit (the consumer's default: a second). */
+  retryDelayMs?: number;
 }
 
 /**
@@ -59,6 +61,7 @@ export class Projector {
       store,
       filter: { eventTypes },
       maxBatch: this.options.maxBatch,
+      retryDelayMs: this.options.retryDelayMs,
       checkpoints: {
         read: async () => this.earliest(),
         write: (position) => this.commit([], position),

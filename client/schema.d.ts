@@ -1550,7 +1550,8 @@ export interface operations {
                      *           "lagUnit": "events"
                      *         }
                      *       ],
-                     *       "parked": 0
+                     *       "parked": 0,
+                     *       "pid": 48213
                      *     }
                      */
                     "application/json": {
@@ -1582,6 +1583,8 @@ export interface operations {
                         }[];
                         /** @description Events parked by reactions and not redriven; null when unknown */
                         parked: number | null;
+                        /** @description The process that answered: under --cluster or a load balancer, which of the api processes it was */
+                        pid?: number;
                     };
                 };
             };
@@ -1634,6 +1637,8 @@ export interface operations {
                         }[];
                         /** @description Events parked by reactions and not redriven; null when unknown */
                         parked: number | null;
+                        /** @description The process that answered: under --cluster or a load balancer, which of the api processes it was */
+                        pid?: number;
                     };
                 };
             };

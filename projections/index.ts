@@ -12,7 +12,7 @@ import { soldOutRanking } from './sold-out-ranking.js';
 
 export { balances, concerts, deliveries, payments, queueTokens, reservations, sagaTraces, schedules, seats, soldOutRanking };
 
-/** The read models the API answers from; the API process runs them. The queue's own line (queue-tokens) runs in the queue service. */
+/** The read models the API answers from. The projector role runs them all, with the queue's line (queue-tokens), which the admission tick reads. */
 export const readModels: AnyProjection[] = [concerts, schedules, seats, reservations, payments, balances, soldOutRanking, deliveries, sagaTraces];
 
 /** Every projection in the system, for the CLI's rebuild. */

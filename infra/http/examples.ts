@@ -294,6 +294,7 @@ export const examples = {
         { name: 'schedules', kind: 'read-model', position: '28', head: '28', behind: false, lag: 0, lagUnit: 'events' },
       ],
       parked: 0,
+      pid: 48213,
     },
     errors: [invalid('querystring must NOT have additional properties')],
   },

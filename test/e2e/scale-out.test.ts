@@ -140,6 +140,21 @@ t.test('two instances of every role share the work, survive a SIGKILL each, and 
   t.same(delivered.map((r) => r.paymentId).sort(), paid, 'each paid seat reached the data platform once');
   t.same(processes.unexpectedExits, [], 'no process died but the ones killed on purpose');
 
+  // An Idempotency-Key answered by one API is replayed by the other: the keys live in the shared read store.
+  const direct = async (port: number) => {
+    const response = await fetch(`http://127.0.0.1:${port}/users/fan0/points/charge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'once-across-apis' },
+      body: JSON.stringify({ amount: 7 }),
+    });
+    return { status: response.status, replayed: response.headers.get('idempotent-replayed'), body: await response.json() };
+  };
+  const first = await direct(ports[0]!);
+  const again = await direct(ports[1]!);
+  t.equal(first.status, 200);
+  t.same([again.status, again.replayed, again.body], [200, 'true', first.body], 'the second API replays the first answer');
+  t.match(first.body, { userId: 'fan0', balance: 7 }, 'the 100 charged were spent on the seat; 7 more, once');
+
   await processes.stopAll();
   const definitions = serviceDefinitions({ config: loadConfig({}), store: stores.stored, reads: stores.reads, clock: systemClock, send: () => Promise.reject(new Error('the check sends nothing')) });
   const results = await checkInvariants(stores.stored, {

@@ -1,9 +1,9 @@
 import t from 'tap';
+import { until as untilFor } from '../support/until.js';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'undici';
 import { openTestStores } from '../support/stores.js';
 import { SERVICE_NAMES } from '../../infra/services.js';
@@ -30,15 +30,7 @@ interface LogLine {
   [key: string]: unknown;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = DEADLINE_MS): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = DEADLINE_MS) => untilFor(what, probe, ms);
 
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

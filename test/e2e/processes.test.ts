@@ -1,8 +1,8 @@
 import t from 'tap';
+import { until as untilFor } from '../support/until.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import { ROLES } from '../../infra/runner.js';
 import { buildMockDataPlatform } from '../../domains/dataplatform/mock-server.js';
@@ -60,16 +60,9 @@ t.test('one process per service, sharing only the stores: a payment completes', 
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> & Array<Record<string, unknown>> };
   };
-  // A bound for a failure, not a pace: nine processes start at once on a machine that may be busy.
-  const until = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const value = await probe().catch(() => undefined);
-      if (value !== undefined) return value;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await sleep(50);
-    }
-  };
+  // Until the processes listen, a request is refused: that is "not yet", not a failure. 90 s bounds a failure on a busy machine.
+  const until = <T>(what: string, probe: () => Promise<T | undefined>) => untilFor(what, () => probe().catch(() => undefined), 90_000);
+
 
   await until('the API', async () => ((await call('GET', '/health')).status === 200 ? true : undefined));
   const concert = await call(

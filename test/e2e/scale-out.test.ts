@@ -12,6 +12,7 @@ import { systemClock } from '../../infra/clock.js';
 import { checkInvariants } from '../../infra/invariants.js';
 import { replayCheck } from '../../infra/cli/replay-check.js';
 import { openTestStores } from '../support/stores.js';
+import { until } from '../support/until.js';
 
 /**
  * The scaled-out layout as real processes on one store: two instances of
@@ -77,15 +78,7 @@ t.test('two instances of every role share the work, survive a SIGKILL each, and 
       await sleep(250);
     }
   };
-  const until = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await sleep(100);
-    }
-  };
+
 
   const concert = await call('POST', '/concerts', { title: 'Scale', schedules: [{ startsAt: '2031-01-01T20:00:00.000Z', seatCount: FANS, price: 100 }] }, { authorization: 'Bearer admin-secret' });
   t.equal(concert.status, 201);

@@ -5,6 +5,8 @@ export interface CheckpointStore {
   write(position: Position): Promise<void>;
 }
 
+export type BatchOutcome = 'committed' | 'handled' | 'idle';
+
 export interface ConsumerOptions {
   /** The subscriber's name: what its checkpoint is filed under. */
   name: string;
@@ -15,10 +17,12 @@ export interface ConsumerOptions {
    * Handles, in order, one batch of events, then returns; the consumer then
    * moves the checkpoint to the end of the batch. It must not throw for one
    * bad event (park it instead): a throw is retried, batch and all, after a
-   * pause. Returns true when it committed the checkpoint itself, with its own
-   * writes.
+   * pause. Returns `committed` when it committed the checkpoint itself, with
+   * its own writes; `handled` when the consumer is to write it; `idle` when
+   * none of the batch was its work (another instance's streams), so that the
+   * checkpoint moves lazily, as for filtered-out positions.
    */
-  handleBatch(events: RecordedEvent[], upTo: Position): Promise<boolean>;
+  handleBatch(events: RecordedEvent[], upTo: Position): Promise<BatchOutcome>;
   /** The most messages read and handled at once (CONSUMER_MAX_BATCH). */
   maxBatch?: number;
   onError?: (error: unknown) => void;
@@ -101,12 +105,12 @@ export class Consumer {
     const upTo = last.kind === 'event' ? last.event.position : last.position;
     if (this.position !== null && upTo <= this.position) return;
     const events = batch.flatMap((m) => (m.kind === 'event' && (this.position === null || m.event.position > this.position) ? [m.event] : []));
-    if (events.length > 0) {
-      const committed = await this.options.handleBatch(events, upTo);
-      if (!committed) await this.options.checkpoints.write(upTo);
-      this.saved = upTo;
-    } else {
+    const outcome = events.length > 0 ? await this.options.handleBatch(events, upTo) : 'idle';
+    if (outcome === 'idle') {
       this.lazySave ??= setTimeout(() => void this.saveCheckpoint(), this.options.idleCheckpointMs ?? 1_000);
+    } else {
+      if (outcome === 'handled') await this.options.checkpoints.write(upTo);
+      this.saved = upTo;
     }
     this.position = upTo;
     this.release();

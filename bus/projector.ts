@@ -68,7 +68,7 @@ export class Projector {
       },
       handleBatch: async (events, upTo) => {
         await this.commit(events, upTo);
-        return true;
+        return 'committed';
       },
       onError: (error) => this.log.error({ projections: this.names, err: error }, 'projection failed; following again'),
     });

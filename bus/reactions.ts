@@ -2,7 +2,7 @@ import type { Checkpoint, EventStore, Position, RecordedEvent } from '../infra/e
 import type { Clock } from '../infra/clock.js';
 import { silentLog, type Log } from '../infra/log.js';
 import { handleCommand } from './command.js';
-import { Consumer } from './consumer.js';
+import { Consumer, type BatchOutcome } from './consumer.js';
 import { derivedEventId } from './ids.js';
 import { park } from './parking.js';
 import { owns, partitioned, startOf, WHOLE, type Partition } from './partition.js';
@@ -79,7 +79,7 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
   const parks = (event: RecordedEvent) => owns(partition, event.streamId);
   const eventTypes = [...new Set(reactions.flatMap((r) => r.eventTypes))];
 
-  /** Returns whether the checkpoint, if one was given, was committed. */
+  /** Returns whether the checkpoint, if one was given, was committed with the command. */
   async function run(work: Work, checkpoint?: Position): Promise<boolean> {
     const { event, reaction, streamId, command, correlationId, index } = work;
     for (let attempt = 1; ; attempt++) {
@@ -111,7 +111,7 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
     }
   }
 
-  async function handleBatch(events: RecordedEvent[], upTo: Position): Promise<boolean> {
+  async function handleBatch(events: RecordedEvent[], upTo: Position): Promise<BatchOutcome> {
     const chains = new Map<string, Work[]>();
     for (const event of events) {
       for (const reaction of reactions) {
@@ -136,19 +136,20 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
     // in its own transaction. Several chains run concurrently, so the
     // checkpoint follows them; a crash in between replays the batch, and the
     // derived event ids make that replay write nothing.
-    if (chains.size === 0) return false;
+    // None of it was this instance's (or any reaction's) work: no write per batch, the checkpoint moves lazily.
+    if (chains.size === 0) return 'idle';
     if (chains.size === 1) {
       const [chain] = chains.values();
       let committed = false;
       for (const [i, work] of chain!.entries()) committed = await run(work, i === chain!.length - 1 ? upTo : undefined);
-      return committed;
+      return committed ? 'committed' : 'handled';
     }
     await Promise.all(
       [...chains.values()].map(async (chain) => {
         for (const work of chain) await run(work);
       }),
     );
-    return false;
+    return 'handled';
   }
 
   return new Consumer({

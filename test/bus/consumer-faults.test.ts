@@ -113,7 +113,7 @@ t.test('a read that fails while a batch is in flight, and that batch failing too
         throw new Error('handler failed with its store');
       }
       handled.push(...events.map((e) => e.position));
-      return false;
+      return 'handled';
     },
   });
   const last = await ticks(base, 30);
@@ -211,7 +211,7 @@ t.test('a slow handler during a 200,000-event catch-up: nothing piles up beyond 
       // Slow: a turn of the event loop for every 50 events, as a handler doing I/O would yield.
       for (let i = 0; i < events.length; i += 50) await new Promise((resolve) => setImmediate(resolve));
       handledCount += events.length;
-      return false;
+      return 'handled';
     },
   });
   await consumer.start();
@@ -242,7 +242,7 @@ t.test('stop() in every state leaves nothing running and handles nothing after i
         entered();
         await inFlight;
         handled.push(...events);
-        return false;
+        return 'handled';
       },
     });
     const first = await base.append('flight-1', [{ type: 'Tick', data: {} }]);
@@ -275,7 +275,7 @@ t.test('stop() in every state leaves nothing running and handles nothing after i
       retryDelayMs: 60_000,
       checkpoints: { read: async () => null, write: async () => undefined },
       onError: () => failed(),
-      handleBatch: async () => t.fail('nothing can be handled while reads fail'),
+      handleBatch: async () => (t.fail('nothing can be handled while reads fail'), 'handled' as const),
     });
     await base.append('pause-1', [{ type: 'Tick', data: {} }]);
     await consumer.start();
@@ -292,7 +292,7 @@ t.test('stop() in every state leaves nothing running and handles nothing after i
       store,
       filter: { streamPrefixes: ['head-'] },
       checkpoints: { read: async () => null, write: async () => undefined },
-      handleBatch: async () => false,
+      handleBatch: async () => 'handled' as const,
     });
     const last = await base.append('head-1', [{ type: 'Tick', data: {} }]);
     await consumer.start();
@@ -310,13 +310,36 @@ t.test('read-your-writes waiters that time out are forgotten, not piled up', asy
     store: base,
     filter: { streamPrefixes: ['never-'] },
     checkpoints: { read: async () => null, write: async () => undefined },
-    handleBatch: async () => false,
+    handleBatch: async () => 'handled' as const,
   });
   await consumer.start();
   t.teardown(() => consumer.stop());
   const answers = await Promise.all(Array.from({ length: 100 }, () => consumer.reached(1_000_000n, 1)));
   t.ok(answers.every((reached) => reached === false), 'each waiter was told it ran out of time');
   t.equal(consumer.pendingWaiters, 0, 'and none is kept');
+});
+
+t.test("batches that were none of this consumer's work (another instance's streams) move the checkpoint lazily, not one write each", async (t) => {
+  const base = await withStore(t);
+  const writes: Position[] = [];
+  let batches = 0;
+  const consumer = new Consumer({
+    name: 'idle',
+    store: base,
+    filter: { eventTypes: ['Tick'] },
+    maxBatch: 5,
+    // Longer than the test: the lazy save can only come from stop().
+    idleCheckpointMs: 600_000,
+    checkpoints: { read: async () => null, write: async (position) => void writes.push(position) },
+    handleBatch: async () => ((batches += 1), 'idle' as const),
+  });
+  const last = await ticks(base, 40);
+  await consumer.start();
+  t.ok(await consumer.reached(last, 60_000), 'it read everything');
+  t.ok(batches >= 8, `in several batches (${batches})`);
+  t.same(writes, [], 'and wrote no checkpoint for them');
+  await consumer.stop();
+  t.same(writes, [last], 'stop() saves the position once');
 });
 
 interface TallyDoc extends Doc {

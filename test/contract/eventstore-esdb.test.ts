@@ -1,6 +1,6 @@
 import t from 'tap';
 import { v4 as uuid } from 'uuid';
-import { firstValueFrom, take, takeWhile, timeout, toArray } from 'rxjs';
+import { firstValueFrom, take, takeWhile, tap, timeout, toArray } from 'rxjs';
 import { EsdbEventStore, eventTypeRegex, packPosition, unpackPosition } from '../../infra/eventstore/esdb.js';
 import { StreamNotFoundError, WrongExpectedVersionError } from '../../infra/eventstore/errors.js';
 import { onlyEvents } from '../../infra/eventstore/messages.js';
@@ -88,12 +88,18 @@ t.test('the adapter over a scripted client', async (t) => {
 
   t.test('a subscription: catch-up with server checkpoints, the last record once caught up, then live', async (t) => {
     const lastRecord = packPosition(server.log.at(-1)!.position);
+    let caughtUp: () => void = () => undefined;
+    const atLastRecord = new Promise<void>((resolve) => (caughtUp = resolve));
     const messages = firstValueFrom(
-      store
-        .subscribe({ from: 'start', filter: { eventTypes: ['Held', 'Released', 'Live'] } })
-        .pipe(takeWhile((m) => m.kind !== 'event' || m.event.type !== 'Live', true), toArray(), timeout(5_000)),
+      store.subscribe({ from: 'start', filter: { eventTypes: ['Held', 'Released', 'Live'] } }).pipe(
+        tap((m) => m.kind === 'checkpoint' && m.position === lastRecord && caughtUp()),
+        takeWhile((m) => m.kind !== 'event' || m.event.type !== 'Live', true),
+        toArray(),
+        timeout(60_000),
+      ),
     );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Live only once the catch-up is over, however long a busy machine takes to get there.
+    await atLastRecord;
     const live = await store.append('seat-3', [event('Live')]);
     const got = await messages;
     t.same(got.flatMap((m) => (m.kind === 'event' ? [m.event.type] : [])), ['Held', 'Released', 'Live']);

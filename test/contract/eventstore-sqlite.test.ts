@@ -19,8 +19,9 @@ t.test('SQLite event store: a second process on the same file', async (t) => {
   const file = join(t.testdir(), 'events.db');
   const store = new SqliteEventStore({ file, pollMs: 10 });
   t.teardown(() => store.close());
+  // The bound is on a failure only: the child process alone may take many seconds to start on a busy machine.
   const seen = firstValueFrom(
-    store.subscribe({ from: 'end', filter: { streamPrefixes: ['other-'] } }).pipe(onlyEvents(), take(1), timeout(20_000)),
+    store.subscribe({ from: 'end', filter: { streamPrefixes: ['other-'] } }).pipe(onlyEvents(), take(1), timeout(150_000)),
   );
   const proc = fork(child, [file, 'once', 'other-1', 'FromAnotherProcess']);
   const acked = await new Promise<{ at: number }>((resolve, reject) => {

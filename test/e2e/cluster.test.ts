@@ -18,7 +18,7 @@ import { SERVICE_NAMES } from '../../infra/services.js';
  */
 const entry = fileURLToPath(new URL('../../dist/infra/main.js', import.meta.url));
 /** A bound for a failure, never a pace: seventeen processes start on a machine that may be busy. */
-const DEADLINE_MS = 120_000;
+const DEADLINE_MS = 240_000;
 
 interface LogLine {
   msg: string;

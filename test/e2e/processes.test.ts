@@ -60,8 +60,8 @@ t.test('one process per service, sharing only the stores: a payment completes', 
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> & Array<Record<string, unknown>> };
   };
-  // Until the processes listen, a request is refused: that is "not yet", not a failure. 90 s bounds a failure on a busy machine.
-  const until = <T>(what: string, probe: () => Promise<T | undefined>) => untilFor(what, () => probe().catch(() => undefined), 90_000);
+  // Until the processes listen, a request is refused: that is "not yet", not a failure. 240 s bounds a failure on a busy machine.
+  const until = <T>(what: string, probe: () => Promise<T | undefined>) => untilFor(what, () => probe().catch(() => undefined), 240_000);
 
 
   await until('the API', async () => ((await call('GET', '/health')).status === 200 ? true : undefined));

@@ -33,7 +33,7 @@ t.test('two instances of every role share the work, survive a SIGKILL each, and 
   const ports = [await freePort(), await freePort()];
   const processes = new RoleProcesses({
     entry,
-    readyTimeoutMs: 120_000,
+    readyTimeoutMs: 300_000,
     env: {
       ...process.env,
       ...stores.env,

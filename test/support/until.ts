@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * `everyMs` until it gives a value. `ms` bounds a failure, not a pace: on a
  * busy machine processes start and answer late, and the test only waits longer.
  */
-export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 60_000, everyMs = 50): Promise<T> {
+export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 180_000, everyMs = 50): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const value = await probe();

@@ -19,6 +19,8 @@ export interface AdmissionLineState {
    * tokens issued after it, so no token is admitted twice and none jumps the line.
    */
   lastAdmitted: string | null;
+  /** When the last decision admitted its tokens (ISO-8601), or null before the first. */
+  lastAdmittedAt: string | null;
 }
 
 /** The category cannot collide with `queue-{userId}`: a user id is never the line's stream. */
@@ -52,12 +54,16 @@ function decideAdmit({ data }: Admit, state: AdmissionLineState): AdmissionLineE
     if (!token) throw new Error(`admit chose ${tokenId}, which was not a candidate`);
     return { tokenId: token.tokenId, userId: token.userId, issuedPosition: token.issuedPosition };
   });
-  return [{ type: 'QueueTokensAdmitted', data: { tokens, admittedAt: data.now, ttlMs: data.ttlMs } }];
+  // Admitters tick on their own clocks, and one that loses a race decides
+  // again with the time its tick began: a decision is never dated before the
+  // one it follows, so a token admitted later never expires before one admitted earlier.
+  const admittedAt = state.lastAdmittedAt !== null && state.lastAdmittedAt > data.now ? state.lastAdmittedAt : data.now;
+  return [{ type: 'QueueTokensAdmitted', data: { tokens, admittedAt, ttlMs: data.ttlMs } }];
 }
 
 export const admissionLine: Aggregate<AdmissionLineState, AdmissionLineCommand, AdmissionLineEvent> = {
   category: ADMISSION_CATEGORY,
-  initialState: () => ({ decisions: 0, lastAdmitted: null }),
+  initialState: () => ({ decisions: 0, lastAdmitted: null, lastAdmittedAt: null }),
   decide(command, state) {
     switch (command.type) {
       case 'Admit':
@@ -69,7 +75,7 @@ export const admissionLine: Aggregate<AdmissionLineState, AdmissionLineCommand, 
       case 'QueueTokensAdmitted': {
         // Tokens of one decision are in issue order; the max keeps that true even for a hand-written event.
         const last = event.data.tokens.reduce<string | null>((max, t) => (max === null || t.issuedPosition > max ? t.issuedPosition : max), state.lastAdmitted);
-        return { decisions: state.decisions + 1, lastAdmitted: last };
+        return { decisions: state.decisions + 1, lastAdmitted: last, lastAdmittedAt: event.data.admittedAt };
       }
     }
   },

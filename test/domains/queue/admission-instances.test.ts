@@ -2,7 +2,7 @@ import t from 'tap';
 import { join } from 'node:path';
 import { ManualClock } from '../../../infra/clock.js';
 import { loadConfig } from '../../../infra/config.js';
-import type { EventStore, Position, RecordedEvent } from '../../../infra/eventstore/port.js';
+import type { EventStore, Position } from '../../../infra/eventstore/port.js';
 import type { ReadStore } from '../../../infra/readstore/port.js';
 import { SqliteEventStore } from '../../../infra/eventstore/sqlite.js';
 import { SqliteReadStore } from '../../../infra/readstore/sqlite.js';
@@ -15,8 +15,7 @@ import { queueTokens, type QueueTokenDoc } from '../../../projections/queue-toke
 import { issueToken } from '../../../domains/queue/issue-token.js';
 import { admitWaiting } from '../../../domains/queue/admit-waiting.js';
 import { admissionLine, admissionStream } from '../../../domains/queue/admission-line.js';
-import type { QueueServiceEvent } from '../../../domains/queue/events.js';
-import { isEvent } from '../../../bus/decider.js';
+import { assertAdmissions, walkAdmissions } from '../../support/admission-log.js';
 
 /**
  * Two queue instances (1 of 2, 2 of 2), each on its own handles of one SQLite
@@ -130,61 +129,7 @@ t.test('two admitting queue instances: never more than QUEUE_MAX_ACTIVE active, 
   }
   t.comment(`${rounds} rounds`);
 
-  // The whole log, in order.
-  const events: RecordedEvent[] = [];
-  for (let after: Position | undefined; ; ) {
-    const page = await front.store.readAll({ after, maxCount: 5_000 });
-    events.push(...page);
-    if (page.length < 5_000) break;
-    after = page.at(-1)!.position;
-  }
-
-  const issueOrder: string[] = [];
-  const admissionOrder: string[] = [];
-  const decisionOf = new Map<string, { position: Position; admittedAt: string }>();
-  const activatedAt = new Map<string, string>();
-  const active = new Set<string>();
-  const holding = new Set<string>(); // admitted and not expired: what the decisions are checked against
-  let mostActive = 0;
-  let mostHolding = 0;
-  const violations: string[] = [];
-  for (const event of events) {
-    if (isEvent<QueueServiceEvent, 'QueueTokenIssued'>(event, 'QueueTokenIssued')) issueOrder.push(event.data.tokenId);
-    if (isEvent<QueueServiceEvent, 'QueueTokensAdmitted'>(event, 'QueueTokensAdmitted')) {
-      for (const { tokenId } of event.data.tokens) {
-        if (decisionOf.has(tokenId)) violations.push(`${tokenId} admitted twice`);
-        decisionOf.set(tokenId, { position: event.position, admittedAt: event.data.admittedAt });
-        admissionOrder.push(tokenId);
-        holding.add(tokenId);
-      }
-    }
-    if (isEvent<QueueServiceEvent, 'QueueTokenActivated'>(event, 'QueueTokenActivated')) {
-      const { tokenId } = event.data;
-      const decision = decisionOf.get(tokenId);
-      if (!decision) violations.push(`${tokenId} activated at ${event.position} without an admission before it`);
-      else if (decision.admittedAt !== event.data.activatedAt) violations.push(`${tokenId} activated at ${event.data.activatedAt}, admitted at ${decision.admittedAt}`);
-      if (activatedAt.has(tokenId)) violations.push(`${tokenId} activated twice`);
-      activatedAt.set(tokenId, event.data.activatedAt);
-      active.add(tokenId);
-    }
-    if (isEvent<QueueServiceEvent, 'QueueTokenExpired'>(event, 'QueueTokenExpired')) {
-      active.delete(event.data.tokenId);
-      holding.delete(event.data.tokenId);
-    }
-    if (active.size > MAX_ACTIVE) violations.push(`${active.size} active at position ${event.position}`);
-    mostActive = Math.max(mostActive, active.size);
-    mostHolding = Math.max(mostHolding, holding.size);
-  }
-
-  t.same(violations.slice(0, 10), [], 'no token admitted or activated twice, none activated without its admission, none at another time');
-  t.equal(issueOrder.length, TOKENS, 'every token was issued');
-  t.ok(mostActive <= MAX_ACTIVE, `at every position of the log at most ${MAX_ACTIVE} tokens are ACTIVE (most: ${mostActive})`);
-  t.ok(mostHolding <= MAX_ACTIVE, `and at most ${MAX_ACTIVE} are admitted and not yet expired (most: ${mostHolding})`);
-  t.ok(mostActive >= MAX_ACTIVE / 2, `the slots were used, not left idle (most active: ${mostActive})`);
-  t.same(admissionOrder, issueOrder, 'admitted once each, in the order of issue');
-  t.equal(activatedAt.size, TOKENS, 'every admitted token was activated');
-  const times = issueOrder.map((tokenId) => activatedAt.get(tokenId) ?? '');
-  t.ok(times.every((time, i) => i === 0 || time >= times[i - 1]!), 'in issue order, no token became active later than one issued after it');
+  assertAdmissions(t, await walkAdmissions(front.store, MAX_ACTIVE), TOKENS, MAX_ACTIVE);
   const [one, two] = instances.map(({ admitted }) => admitted.length);
   t.ok(one! > 0 && two! > 0, `both instances admitted (instance 1: ${one}, instance 2: ${two} by their extra ticks)`);
 });

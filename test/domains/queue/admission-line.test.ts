@@ -47,6 +47,13 @@ t.test('Admit', async (t) => {
       .then([admitted([cy])], 'tokens already admitted are not admitted again, even if a stale view shows them waiting');
   });
 
+  t.test('a decision is never dated before the one it follows (admitters’ clocks differ)', async (t) => {
+    const later = '2030-01-01T10:00:00.020Z';
+    given(t, admissionLine, [admitted([ana], later)]).when(admitCommand({ after: 1 })).then([admitted([ben, cy], later)], 'dated as the one before');
+    const laterStill = '2030-01-01T10:00:01.000Z';
+    given(t, admissionLine, [admitted([ana])]).when(admitCommand({ after: 1, now: laterStill })).then([admitted([ben, cy], laterStill)], 'a later tick keeps its own time');
+  });
+
   t.test('positions past 2^64 keep their order', async (t) => {
     given(t, admissionLine, [admitted([cy])]).when(admitCommand({ after: 1, waiting: [dee, ana] })).then([admitted([dee])]);
   });
@@ -70,7 +77,7 @@ t.test('Admit', async (t) => {
 });
 
 t.test('evolve counts decisions and remembers the last admitted position', async (t) => {
-  t.same(fold(admissionLine, []), { decisions: 0, lastAdmitted: null });
-  t.same(fold(admissionLine, [admitted([ana, ben]), admitted([cy])]), { decisions: 2, lastAdmitted: cy.issuedPosition });
-  t.same(fold(admissionLine, [admitted([cy, ana])]), { decisions: 1, lastAdmitted: cy.issuedPosition }, 'the furthest one, whatever the order in the event');
+  t.same(fold(admissionLine, []), { decisions: 0, lastAdmitted: null, lastAdmittedAt: null });
+  t.same(fold(admissionLine, [admitted([ana, ben]), admitted([cy])]), { decisions: 2, lastAdmitted: cy.issuedPosition, lastAdmittedAt: now });
+  t.same(fold(admissionLine, [admitted([cy, ana])]), { decisions: 1, lastAdmitted: cy.issuedPosition, lastAdmittedAt: now }, 'the furthest one, whatever the order in the event');
 });

@@ -13,9 +13,11 @@
  *   CATCHUP_EVENTS      [1000000]  events in the log (rounded down to whole payments)
  *   CATCHUP_SCAN_RUNS   [3]        rounds of the raw scan; the median counts
  *   CONSUMER_MAX_BATCH  [500]      the system's own knob: events per batch
+ *   CATCHUP_CPU_PROFILE [0]        1: run the catch-up under `node --cpu-prof` and list its hottest functions
  */
 import Database from 'better-sqlite3';
 import { fork } from 'node:child_process';
+import { profileSection } from './support/cpu-profile.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +36,7 @@ const env = process.env;
 const knobs = {
   payments: Math.floor(integer(env, 'CATCHUP_EVENTS', 1_000_000, 4) / 4),
   scanRuns: integer(env, 'CATCHUP_SCAN_RUNS', 3, 1),
+  profile: integer(env, 'CATCHUP_CPU_PROFILE', 0, 0) === 1,
   maxBatch: integer(env, 'CONSUMER_MAX_BATCH', 500, 1),
 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -92,12 +95,17 @@ function rawScan(file: string): { rate: number; cpuRate: number } {
  * measured from a clean start rather than on top of what writing the log left
  * in this one.
  */
-function catchUpInChild(dir: string): Promise<Awaited<ReturnType<typeof catchUp>>> {
+function catchUpInChild(dir: string, profileDir: string | undefined): Promise<Awaited<ReturnType<typeof catchUp>>> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--catch-up', dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (result) => resolve(result as Awaited<ReturnType<typeof catchUp>>));
+    const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    const child = fork(fileURLToPath(import.meta.url), ['--catch-up', dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
+    let result: Awaited<ReturnType<typeof catchUp>> | undefined;
+    child.once('message', (message) => {
+      result = message as Awaited<ReturnType<typeof catchUp>>;
+      child.disconnect(); // its work is done: let it exit, and write its profile
+    });
     child.once('error', reject);
-    child.once('exit', (code) => code !== 0 && reject(new Error(`the catch-up process exited with ${code}`)));
+    child.once('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`the catch-up process exited with ${code}`))));
   });
 }
 
@@ -134,7 +142,8 @@ async function main(): Promise<void> {
     const scan = median(scans.map((s) => s.rate));
     const scanCpu = median(scans.map((s) => s.cpuRate));
     log(`[catchup] raw scan: ${formatCount(scan)} events/s, ${formatCount(scanCpu)} per CPU second (median of ${scans.length})`);
-    const run = await catchUpInChild(dir);
+    const profileDir = knobs.profile ? join(dir, 'profile') : undefined;
+    const run = await catchUpInChild(dir, profileDir);
     log(`[catchup] projector: ${formatCount(run.rate)} events/s, ${formatCount(run.cpuRate)} per CPU second, RSS +${run.rssGrowthMb.toFixed(0)} MB`);
     const ratio = run.rate / scan;
     const report = [
@@ -159,6 +168,7 @@ async function main(): Promise<void> {
         ],
       ),
       '',
+      ...(profileDir ? [profileSection(profileDir, '## Where the catch-up process spends its CPU'), ''] : []),
     ].join('\n');
     writeFileSync(fileURLToPath(new URL('../../bench/results/catchup.md', import.meta.url)), report);
     log('[catchup] wrote bench/results/catchup.md');

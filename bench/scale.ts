@@ -14,6 +14,8 @@
  *   SCALE_HOLDS        [12000]   holds prepared (the most payments one layout can make)
  *   SCALE_CONNECTIONS  [256]     client connections
  *   SCALE_INSTANCES    [1,2]     the cluster layouts to measure (CLUSTER_INSTANCES)
+ *   SCALE_SYNCHRONOUS  [FULL]    the event log's SQLITE_SYNCHRONOUS in every layout (NORMAL: no fsync per commit, to see what the fsyncs cost)
+ *   SCALE_CPU_PROFILE  [0]       1: run every process under `node --cpu-prof` and list each role's hottest functions
  *
  * Goal (from the scale-out issue): the multi-process layout ≥ 1.3× the all-in-one's rate.
  */
@@ -33,7 +35,8 @@ import { prepareHolds, type PreparedHold } from './support/saga-prepare.js';
 import type { PhaseFigures } from './support/saga-goals.js';
 import { bareFigures, drain, systemFigures, targetsFor, waitUntilReady, type Phase } from './support/saga-phase.js';
 import { startSystem } from './support/system-process.js';
-import { cpuBetween, cpuByRole } from './support/process-cpu.js';
+import { cpuBetween, cpuByRole, rolesByPid } from './support/process-cpu.js';
+import { roleProfilesSection } from './support/cpu-profile.js';
 import { formatCount, formatRatio, markdownTable } from './support/table.js';
 import { allHold, checkStore, receiverEffects, settledText, verdictSection, waitUntilSettled, type Verdict } from './support/verdict.js';
 
@@ -44,6 +47,8 @@ const knobs = {
   holds: integer(env, 'SCALE_HOLDS', 12_000, 1),
   connections: integer(env, 'SCALE_CONNECTIONS', 256, 1),
   instances: integers(env, 'SCALE_INSTANCES', [1, 2]),
+  profile: integer(env, 'SCALE_CPU_PROFILE', 0, 0) === 1,
+  synchronous: env.SCALE_SYNCHRONOUS ?? 'FULL',
 };
 const GOAL_RATIO = 1.3;
 const PRICE = 50_000;
@@ -70,18 +75,23 @@ interface Measured {
   eventsPerPayment: number;
   /** CPU seconds each role's processes used during the closed loop. */
   cpu: Map<string, number>;
+  /** With SCALE_CPU_PROFILE: each role's hottest functions. */
+  profile: string | undefined;
   verdict: Verdict;
 }
 
 async function measure(template: string, holds: PreparedHold[], layout: Layout): Promise<Measured> {
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-scale-run-'));
   cpSync(template, dir, { recursive: true });
+  const profileDir = knobs.profile ? mkdtempSync(join(os.tmpdir(), 'bench-scale-profile-')) : undefined;
   const system = await startSystem({
     dataDir: dir,
+    cpuProfileDir: profileDir,
     // The all-in-one names every role so that nothing seeds the demo catalogue; the cluster seeds only an empty store.
     args: layout.args.length > 0 ? layout.args : undefined,
     knobs: {
       ...layout.knobs,
+      SQLITE_SYNCHRONOUS: knobs.synchronous,
       QUEUE_MAX_ACTIVE: String(holds.length + 1_000),
       QUEUE_ADMIT_INTERVAL_MS: '100',
       QUEUE_TOKEN_TTL_MS: String(HOUR),
@@ -103,6 +113,7 @@ async function measure(template: string, holds: PreparedHold[], layout: Layout):
       waitMs: 5_000,
     });
     const cpu = cpuBetween(cpuBefore, cpuByRole(system.pid));
+    const roles = rolesByPid(system.pid);
     const { ends, drained } = await drain(store, head, output.payments.filter((p) => p.status === 202).length);
     const figures = systemFigures(phase, output, ends, drained);
     log(`[scale]   ${formatCount(figures.completed)} completed, ${figures.throughput.toFixed(0)}/s, p50 ${formatLatency(figures.endToEnd.p50)} p99 ${formatLatency(figures.endToEnd.p99)}`);
@@ -113,11 +124,13 @@ async function measure(template: string, holds: PreparedHold[], layout: Layout):
     await system.stop();
     const appended = Number(((await store.headPosition()) ?? head) - head);
     await store.close();
-    return { layout, figures, cpu, eventsPerPayment: appended / Math.max(1, figures.completed), verdict: await checkStore(dir, { receiver, replay: false }) };
+    const profile = profileDir ? roleProfilesSection(profileDir, roles) : undefined;
+    return { layout, figures, cpu, profile, eventsPerPayment: appended / Math.max(1, figures.completed), verdict: await checkStore(dir, { receiver, replay: false }) };
   } finally {
     await store.close();
     await system.stop();
     rmSync(dir, { recursive: true, force: true });
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   }
 }
 
@@ -173,7 +186,7 @@ async function main() {
       '## What ran',
       '',
       `- **Prepared once** (not measured): ${formatCount(holds.length)} fans, each with a queue token, one seat's price in points and one seat held; every layout starts from its own copy of that store and admits the tokens through its own queue before the clock starts.`,
-      `- **Layouts**: \`node dist/infra/main.js\` with every role in one process; \`--cluster\` (the supervised multi-process layout: one projector, CLUSTER_INSTANCES processes of each service and of the api, the api workers sharing one port) at ${knobs.instances.join(' and ')} per role. SQLite at its default durability (FULL), mock data platform failing 20% of deliveries.`,
+      `- **Layouts**: \`node dist/infra/main.js\` with every role in one process; \`--cluster\` (the supervised multi-process layout: one projector, CLUSTER_INSTANCES processes of each service and of the api, the api workers sharing one port) at ${knobs.instances.join(' and ')} per role. SQLite at durability ${knobs.synchronous} (FULL is the default), mock data platform failing 20% of deliveries.`,
       `- **Load**: one separate process, ${knobs.connections} connections; a closed loop of ${knobs.fans} fans for ${knobs.durationMs / 1000} s: each \`POST /payments\`, then \`GET /payments/:id?waitMs=5000\` until the payment ends, then the next fan's hold. Request → COMPLETED runs from the send to the PaymentCompleted event's time in the store. The bare Fastify baseline completes the payment inside the request.`,
       '',
       '## Figures',
@@ -201,6 +214,9 @@ async function main() {
       '',
       cpuTable(runs),
       '',
+      ...runs.flatMap(({ layout, profile }) =>
+        profile === undefined ? [] : [`**${layout.label}** under \`node --cpu-prof\` (each process over its whole run, the preparation included):`, '', profile, ''],
+      ),
       `Goal: the multi-process layout at ≥ ${GOAL_RATIO}× the all-in-one's rate. Best multi-process layout: ${formatRatio(best / single)}: **${best / single >= GOAL_RATIO ? 'met' : 'missed'}**.`,
       '',
       ...runs.map(({ layout, verdict }) => verdictSection(verdict, `${layout.label}: checked on its store after a graceful stop (invariant 6, the full replay, is left to bench:saga).`)),

@@ -155,3 +155,37 @@ export function profileSection(dir: string, heading = '## Where the system proce
     markdownTable(['file or package', 'self time', 'share of busy'], fileRows),
   ].join('\n');
 }
+
+/**
+ * One line per role of a multi-process run: its busy time and its hottest
+ * functions, from the profiles `--cpu-prof` wrote into `dir` (named
+ * CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile), matched to roles by pid.
+ * Several processes of one role are summed by function.
+ */
+export function roleProfilesSection(dir: string, roleOf: Map<number, string>, top = 6): string {
+  const byRole = new Map<string, { busyMs: number; self: Map<string, number> }>();
+  for (const name of readdirSync(dir).filter((file) => file.endsWith('.cpuprofile'))) {
+    const role = roleOf.get(Number(name.split('.')[3]));
+    if (role === undefined) continue;
+    const { totalMs, idleMs, functions } = hotFunctions(JSON.parse(readFileSync(join(dir, name), 'utf8')) as CpuProfile, 40);
+    const entry = byRole.get(role) ?? { busyMs: 0, self: new Map<string, number>() };
+    entry.busyMs += totalMs - idleMs;
+    for (const f of functions.filter((f) => f.name !== '(idle)')) {
+      const key = `${f.name} (${f.where})`;
+      entry.self.set(key, (entry.self.get(key) ?? 0) + f.selfMs);
+    }
+    byRole.set(role, entry);
+  }
+  const rows = [...byRole]
+    .sort((a, b) => b[1].busyMs - a[1].busyMs)
+    .map(([role, { busyMs, self }]) => [
+      role,
+      `${(busyMs / 1000).toFixed(1)} s`,
+      [...self]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, top)
+        .map(([fn, ms]) => `${fn} ${((100 * ms) / busyMs).toFixed(0)}%`)
+        .join('; '),
+    ]);
+  return markdownTable(['role', 'busy (whole run)', `hottest functions by self time, share of the role's busy time`], rows);
+}

@@ -39,19 +39,31 @@ function readProcs(): Proc[] {
   return procs;
 }
 
-/** CPU seconds used so far by `root` and its descendants, summed per role label. */
-export function cpuByRole(root: number): Map<string, number> {
+/** `root` and every process below it. */
+function family(root: number): Proc[] {
   const procs = readProcs();
   const children = new Map<number, Proc[]>();
   for (const proc of procs) children.set(proc.ppid, [...(children.get(proc.ppid) ?? []), proc]);
-  const byRole = new Map<string, number>();
+  const found: Proc[] = [];
   const visit = (proc: Proc) => {
-    byRole.set(proc.label, (byRole.get(proc.label) ?? 0) + proc.cpuSeconds);
+    found.push(proc);
     for (const child of children.get(proc.pid) ?? []) visit(child);
   };
   const top = procs.find((proc) => proc.pid === root);
   if (top) visit(top);
+  return found;
+}
+
+/** CPU seconds used so far by `root` and its descendants, summed per role label. */
+export function cpuByRole(root: number): Map<string, number> {
+  const byRole = new Map<string, number>();
+  for (const proc of family(root)) byRole.set(proc.label, (byRole.get(proc.label) ?? 0) + proc.cpuSeconds);
   return byRole;
+}
+
+/** The role of `root` and of each of its descendants, by pid: which profile is whose once they have exited. */
+export function rolesByPid(root: number): Map<number, string> {
+  return new Map(family(root).map((proc) => [proc.pid, proc.label]));
 }
 
 /** What each role used between two samples. */

@@ -34,6 +34,14 @@ const IDS_PER_QUERY = 500;
  * and projection checkpoints in the same file, so that any number of
  * projections' documents and checkpoints commit together.
  */
+/** A model's collection as one commit writes it. */
+interface Target {
+  collection: string;
+  table: string;
+  /** Whether any of its documents has a tombstone (checked once per commit, set when the commit deletes one). */
+  hasTombstones: boolean;
+}
+
 export class SqliteReadStore implements ReadStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
@@ -167,8 +175,20 @@ export class SqliteReadStore implements ReadStore {
 
   async commit(commits: readonly ProjectionCommit[]): Promise<void> {
     this.db.transaction(() => {
+      // Inside the transaction: a swap lands wholly before or after it, so each model is resolved once per commit.
+      const targets = new Map<string, Target>();
+      const targetOf = (model: string): Target => {
+        let target = targets.get(model);
+        if (!target) {
+          const collection = this.resolve(model);
+          const hasTombstones = this.statement('SELECT EXISTS (SELECT 1 FROM tombstones WHERE collection = ?)').pluck().get(collection) === 1;
+          target = { collection, table: this.ensureTable(collection), hasTombstones };
+          targets.set(model, target);
+        }
+        return target;
+      };
       for (const { projection, position, changes } of commits) {
-        for (const change of changes) this.apply(change);
+        for (const change of changes) this.apply(change, targetOf(change.collection));
         // A checkpoint never moves back: a lagging writer of the same model cannot undo a newer one.
         this.statement(
           `INSERT INTO projection_positions (projection, position) VALUES (?, ?)
@@ -179,15 +199,14 @@ export class SqliteReadStore implements ReadStore {
   }
 
   /** One stamped change, unless the document (or its tombstone) already has this event or a later one. */
-  private apply(change: DocChange): void {
-    // Inside the commit's transaction: a swap lands wholly before or after it.
-    const collection = this.resolve(change.collection);
-    const t = this.ensureTable(collection);
+  private apply(change: DocChange, target: Target): void {
+    const { collection, table: t } = target;
     const id = change.op === 'upsert' ? change.doc.id : change.id;
     const key = positionKey(change.position);
-    const tombstone = this.statement('SELECT position FROM tombstones WHERE collection = ? AND id = ?').pluck().get(collection, id) as
-      | string
-      | undefined;
+    // Most models never delete: their documents have no tombstone to look up.
+    const tombstone = target.hasTombstones
+      ? (this.statement('SELECT position FROM tombstones WHERE collection = ? AND id = ?').pluck().get(collection, id) as string | undefined)
+      : undefined;
     if (tombstone !== undefined && tombstone >= key) return;
     if (change.op === 'upsert') {
       // The guard in the statement itself: a document already at this stamp or later stays.
@@ -205,6 +224,7 @@ export class SqliteReadStore implements ReadStore {
         `INSERT INTO tombstones (collection, id, position) VALUES (?, ?, ?)
          ON CONFLICT (collection, id) DO UPDATE SET position = excluded.position`,
       ).run(collection, id, key);
+      target.hasTombstones = true;
     }
   }
 

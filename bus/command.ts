@@ -100,42 +100,76 @@ export function handleCommand<State, Command, Event extends DomainEvent>(
   command: Command,
   options: CommandOptions = {},
 ): Promise<CommandResult<State, Event>> {
-  return inLane(store, streamId, () => decideAndAppend(store, aggregate, streamId, command, options));
+  return inLane(store, streamId, async () => {
+    const { steps, ...result } = await decideAndAppend(store, aggregate, streamId, [{ command, eventId: options.eventId, metadata: options.metadata }], options);
+    return { ...result, events: steps[0]! };
+  });
+}
+
+/** One of several commands decided in turn and appended together (see handleCommands). */
+export interface CommandStep<Command> {
+  command: Command;
+  eventId?: (n: number) => string;
+  metadata?: Metadata;
+}
+
+export interface StepsResult<State, Event extends DomainEvent> extends Omit<CommandResult<State, Event>, 'events'> {
+  /** What each command decided, in order. */
+  steps: Event[][];
+}
+
+/**
+ * Several commands on one stream (a reaction's batch of sales for one
+ * schedule) decided one after the other, each on the state the previous one
+ * left, and appended in one write with one expected revision: one
+ * transaction instead of one per command. Each event keeps its own id and
+ * metadata. A Rejection from any command, or a conflict past the retries,
+ * leaves the stream untouched: the caller can then run them one by one.
+ */
+export function handleCommands<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  aggregate: Aggregate<State, Command, Event>,
+  streamId: string,
+  steps: readonly CommandStep<Command>[],
+  options: Pick<CommandOptions, 'checkpoint' | 'maxAttempts'> = {},
+): Promise<StepsResult<State, Event>> {
+  return inLane(store, streamId, () => decideAndAppend(store, aggregate, streamId, steps, options));
 }
 
 async function decideAndAppend<State, Command, Event extends DomainEvent>(
   store: EventStore,
   aggregate: Aggregate<State, Command, Event>,
   streamId: string,
-  command: Command,
-  options: CommandOptions,
-): Promise<CommandResult<State, Event>> {
+  steps: readonly CommandStep<Command>[],
+  options: Pick<CommandOptions, 'checkpoint' | 'maxAttempts'>,
+): Promise<StepsResult<State, Event>> {
   const maxAttempts = options.maxAttempts ?? 20;
   for (let attempt = 1; ; attempt++) {
     const { state, revision } = await readAggregate(store, aggregate, streamId);
-    const events = aggregate.decide(command, state);
-    if (events.length === 0) {
+    let next = state;
+    const decided = steps.map(({ command }) => {
+      const events = aggregate.decide(command, next);
+      next = fold(aggregate, events, next);
+      return events;
+    });
+    if (decided.every((events) => events.length === 0)) {
       if (options.checkpoint) await store.writeCheckpoint(options.checkpoint);
-      return { events, state, revision, position: null };
+      return { steps: decided, state, revision, position: null };
     }
     try {
       const result = await store.append(
         streamId,
-        events.map((event, n) => ({
-          id: options.eventId?.(n),
-          type: event.type,
-          data: event.data,
-          metadata: options.metadata,
-        })),
+        decided.flatMap((events, i) =>
+          events.map((event, n) => ({ id: steps[i]!.eventId?.(n), type: event.type, data: event.data, metadata: steps[i]!.metadata })),
+        ),
         revision === -1 ? 'no_stream' : revision,
         options.checkpoint ? { checkpoint: options.checkpoint } : {},
       );
-      const next = fold(aggregate, events, state);
       // Cached only when the store says it wrote these very events: an
       // idempotent retry may have matched events an earlier decision wrote
       // differently, and then the next load must read what the store holds.
       if (result.fresh === true) stateCacheOf(store).set(streamId, aggregate, next, result.nextExpectedRevision);
-      return { events, state: next, revision: result.nextExpectedRevision, position: result.position };
+      return { steps: decided, state: next, revision: result.nextExpectedRevision, position: result.position };
     } catch (error) {
       if (!isWrongExpectedVersion(error)) throw error;
       if (attempt >= maxAttempts) throw new ConcurrencyExhaustedError(streamId, attempt);

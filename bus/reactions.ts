@@ -1,7 +1,7 @@
 import type { Checkpoint, EventStore, Position, RecordedEvent } from '../infra/eventstore/port.js';
 import type { Clock } from '../infra/clock.js';
 import { silentLog, type Log } from '../infra/log.js';
-import { handleCommand } from './command.js';
+import { handleCommand, handleCommands, type CommandStep } from './command.js';
 import { Consumer, type BatchOutcome } from './consumer.js';
 import { derivedEventId } from './ids.js';
 import { park } from './parking.js';
@@ -52,11 +52,17 @@ export function runReaction(
   target: Target<unknown> & { index: number },
   checkpoint?: Checkpoint,
 ) {
-  return handleCommand(store, reaction.aggregate, target.streamId, target.command, {
+  const { eventId, metadata } = reactionStep(reaction, event, target);
+  return handleCommand(store, reaction.aggregate, target.streamId, target.command, { eventId, metadata, checkpoint });
+}
+
+/** The command of a reaction for one source event, with the ids and metadata of what it appends. */
+function reactionStep(reaction: ServiceReaction, event: RecordedEvent, target: Target<unknown> & { index: number }): CommandStep<unknown> {
+  return {
+    command: target.command,
     eventId: (n) => derivedEventId(reaction.name, `${event.id}/${target.index}`, n),
     metadata: { correlationId: target.correlationId ?? event.metadata.correlationId ?? event.streamId, causationId: event.id },
-    checkpoint,
-  });
+  };
 }
 
 /**
@@ -111,6 +117,40 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
     }
   }
 
+  /**
+   * A chain of several commands for one stream, decided in turn and appended
+   * in one write (a batch of sales for one schedule: one transaction, not one
+   * each). Returns false, having written nothing, when any of them is refused
+   * or the write fails: the chain then runs command by command, with the
+   * retries and parking each one gets alone.
+   */
+  async function runTogether(chain: Work[], checkpoint?: Position): Promise<boolean> {
+    const aggregate = chain[0]!.reaction.aggregate;
+    if (chain.length < 2 || chain.some((work) => work.reaction.aggregate !== aggregate)) return false;
+    try {
+      const result = await handleCommands(
+        store,
+        aggregate,
+        chain[0]!.streamId,
+        chain.map((work) => reactionStep(work.reaction, work.event, work)),
+        checkpoint === undefined ? {} : { checkpoint: { subscriber, position: checkpoint } },
+      );
+      chain.forEach((work, i) => options.onHandled?.(work.reaction.name, work.event, result.steps[i]!));
+      return true;
+    } catch (error) {
+      log.debug({ service, streamId: chain[0]!.streamId, commands: chain.length, err: error }, 'a chain did not go through in one write; running it command by command');
+      return false;
+    }
+  }
+
+  /** One stream's chain in order; returns whether the checkpoint, if one was given, was committed with it. */
+  async function runChain(chain: Work[], checkpoint?: Position): Promise<boolean> {
+    if (await runTogether(chain, checkpoint)) return checkpoint !== undefined;
+    let committed = false;
+    for (const [i, work] of chain.entries()) committed = await run(work, i === chain.length - 1 ? checkpoint : undefined);
+    return committed;
+  }
+
   async function handleBatch(events: RecordedEvent[], upTo: Position): Promise<BatchOutcome> {
     const chains = new Map<string, Work[]>();
     for (const event of events) {
@@ -140,15 +180,9 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
     if (chains.size === 0) return 'idle';
     if (chains.size === 1) {
       const [chain] = chains.values();
-      let committed = false;
-      for (const [i, work] of chain!.entries()) committed = await run(work, i === chain!.length - 1 ? upTo : undefined);
-      return committed ? 'committed' : 'handled';
+      return (await runChain(chain!, upTo)) ? 'committed' : 'handled';
     }
-    await Promise.all(
-      [...chains.values()].map(async (chain) => {
-        for (const work of chain) await run(work);
-      }),
-    );
+    await Promise.all([...chains.values()].map((chain) => runChain(chain)));
     return 'handled';
   }
 

@@ -74,3 +74,61 @@ t.test('reaction output carries derived ids, the correlation and the cause', asy
   await again.stop();
   t.equal((await store.readStream('tally-1')).length, 1, 'no second event');
 });
+
+/** The store, counting the appends made to each stream through it. */
+function countingAppends(store: SqliteEventStore) {
+  const appends = new Map<string, number>();
+  const counting = new Proxy(store, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (property === 'append') {
+        return (streamId: string, ...rest: unknown[]) => {
+          appends.set(streamId, (appends.get(streamId) ?? 0) + 1);
+          return (target.append as (...args: unknown[]) => unknown)(streamId, ...rest);
+        };
+      }
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { counting, appends };
+}
+
+t.test('a batch of commands for one stream is decided in turn and appended in one write, each event with its own id and cause', async (t) => {
+  const store = new SqliteEventStore({ file: join(t.testdir(), 'events.db') });
+  t.teardown(() => store.close());
+  const pings = await Promise.all(Array.from({ length: 50 }, (_, i) => store.append(`ping-${i}`, [{ type: 'Ping', data: {}, metadata: { correlationId: `pay-${i}` } }])));
+  const last = pings.reduce((a, b) => (a.position > b.position ? a : b));
+  const { counting, appends } = countingAppends(store);
+  const runner = reactionRunner({ service: 'tally', store: counting, reactions: [countPings], clock: new ManualClock() });
+  await runner.start();
+  await runner.reached(last.position);
+  await runner.stop();
+
+  const counted = await store.readStream('tally-1');
+  const sources = await store.readAll({ filter: { eventTypes: ['Ping'] } });
+  t.equal(counted.length, 50, 'every ping counted once');
+  t.same(counted.map((e) => (e.data as { source: string }).source), sources.map((e) => e.id), 'in the order of the log');
+  t.same(
+    counted.map((e) => [e.id, e.metadata.causationId, e.metadata.correlationId]),
+    sources.map((s) => [derivedEventId('tally.countPings', `${s.id}/0`, 0), s.id, s.metadata.correlationId]),
+    'each with the id derived from its own source, its own cause and correlation',
+  );
+  t.equal(appends.get('tally-1'), 1, 'in one write');
+  t.ok((await store.readCheckpoint(reactionSubscriber('tally')))! >= last.position, 'with the checkpoint');
+});
+
+t.test('a refused command in a chain: the others are appended, it alone is retried and parked', async (t) => {
+  const store = new SqliteEventStore({ file: join(t.testdir(), 'events.db') });
+  t.teardown(() => store.close());
+  for (let i = 0; i < 10; i++) await store.append(`ping-${i}`, [{ type: 'Ping', data: { poison: i === 4 } }]);
+  const head = (await store.headPosition())!;
+  const runner = reactionRunner({ service: 'tally', store, reactions: [countPings], clock: new ManualClock(), retry: { attempts: 2, baseMs: 1 } });
+  await runner.start();
+  await runner.reached(head);
+  await runner.stop();
+  const counted = await store.readStream('tally-1');
+  const sources = (await store.readAll({ filter: { eventTypes: ['Ping'] } })).filter((e) => e.streamId !== 'ping-4');
+  t.same(counted.map((e) => (e.data as { source: string }).source), sources.map((e) => e.id), 'the nine others, in order');
+  const parked = await store.readStream(parkedStream(reactionSubscriber('tally')));
+  t.same(parked.map((e) => (e.data as { streamId: string }).streamId), ['ping-4'], 'the poison parked, once');
+});

@@ -12,6 +12,8 @@ export interface UserTokenOptions {
   expiresInS?: number;
   issuer?: string;
   audience?: string;
+  /** `nbf`: not valid before. */
+  notBefore?: Date;
 }
 
 function claims(sub: string, options: UserTokenOptions): SignJWT {
@@ -21,6 +23,7 @@ function claims(sub: string, options: UserTokenOptions): SignJWT {
     .setIssuedAt(iat)
     .setExpirationTime(iat + (options.expiresInS ?? 3_600));
   if (options.issuer) jwt.setIssuer(options.issuer);
+  if (options.notBefore) jwt.setNotBefore(Math.floor(options.notBefore.getTime() / 1000));
   if (options.audience) jwt.setAudience(options.audience);
   return jwt;
 }

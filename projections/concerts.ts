@@ -18,7 +18,7 @@ export interface ConcertDoc extends Doc {
 /** The catalogue's list of concerts: GET /concerts. */
 export const concerts: Projection<ConcertDoc> = {
   name: 'concerts',
-  collection: { name: 'concerts', indexes: ['registeredAt', 'listKey'] },
+  collection: { name: 'concerts', indexes: ['listKey'] },
   eventTypes: ['ConcertRegistered', 'ScheduleOpened'],
   ids: (event) => [(event.data as { concertId: string }).concertId],
   evolve(doc, event) {

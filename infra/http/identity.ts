@@ -2,6 +2,7 @@ import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetK
 import type { FastifyRequest, onRequestAsyncHookHandler, preValidationAsyncHookHandler } from 'fastify';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
+import { bearerToken } from './admin.js';
 import { HttpProblem } from './errors.js';
 
 declare module 'fastify' {
@@ -56,13 +57,13 @@ export class Identity {
 
   /** The user a bearer token proves, or a 401 that says why not. */
   async verify(header: unknown): Promise<string> {
-    const match = typeof header === 'string' ? /^Bearer +(\S+) *$/i.exec(header) : null;
-    if (!match) throw new HttpProblem(401, 'USER_TOKEN_REQUIRED', 'this route needs Authorization: Bearer <user token>', challenge());
+    const token = bearerToken(header);
+    if (token === null) throw new HttpProblem(401, 'USER_TOKEN_REQUIRED', 'this route needs Authorization: Bearer <user token>', challenge());
     let sub: string | undefined;
     try {
       const options = { ...this.options, currentDate: this.clock.now() };
       const { payload } =
-        this.key instanceof Uint8Array ? await jwtVerify(match[1]!, this.key, options) : await jwtVerify(match[1]!, this.key as JWTVerifyGetKey, options);
+        this.key instanceof Uint8Array ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key as JWTVerifyGetKey, options);
       sub = payload.sub;
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw new HttpProblem(401, 'USER_TOKEN_EXPIRED', 'the user token has expired', challenge('invalid_token'));

@@ -53,7 +53,7 @@ function held(event: RecordedEvent): UserReservationDoc {
 
 /**
  * Each user's reservations, newest hold first. The concert and its title are
- * joined in when the list is read (from the schedules and concerts models),
+ * joined in when the list is read (from the schedules model, which has both),
  * so the hold's event needs to carry no more than it does.
  */
 export const userReservations: Projection<UserReservationDoc> = {

@@ -12,7 +12,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every concert, oldest registration first */
+        /** Concerts, oldest registration first; `q` keeps those whose title contains it (any case) */
         get: operations["listConcerts"];
         put?: never;
         /** Register a concert with its schedules (admin) */
@@ -125,6 +125,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/{userId}/reservations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's reservations, newest hold first (empty for a user never seen) */
+        get: operations["listUserReservations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/{userId}/points/charge": {
         parameters: {
             query?: never;
@@ -151,6 +168,23 @@ export interface paths {
         };
         /** The balance (0 for a user never seen) */
         get: operations["getPointBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{userId}/points/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every charge, debit and refund of a user's points, newest first (empty for a user never seen) */
+        get: operations["listPointHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -278,7 +312,14 @@ export type $defs = Record<string, never>;
 export interface operations {
     listConcerts: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Part of the title, any case */
+                q?: string;
+                /** @description Items per page, 1–100 */
+                limit?: number;
+                /** @description From the `next` link of the previous page; opaque */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -288,6 +329,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description RFC 8288 `<path?cursor=…&limit=N>; rel="next"` (the same query otherwise) while more items exist; absent on the last page */
+                    link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -307,7 +350,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION, INVALID_CURSOR */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -701,8 +744,50 @@ export interface operations {
                     };
                 };
             };
+            /** @description Missing, forged or unknown credentials. Codes: USER_TOKEN_REQUIRED, USER_TOKEN_INVALID, USER_TOKEN_EXPIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Genuine credentials that may not do this. Codes: NOT_OWNER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
             /** @description Body larger than 1 MiB. Codes: FST_ERR_CTP_BODY_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: IDENTITY_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1015,6 +1100,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description Missing, forged or unknown credentials. Codes: USER_TOKEN_REQUIRED, USER_TOKEN_INVALID, USER_TOKEN_EXPIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Genuine credentials that may not do this. Codes: NOT_OWNER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
             /** @description Unknown id. Codes: RESERVATION_NOT_FOUND */
             404: {
                 headers: {
@@ -1029,7 +1142,128 @@ export interface operations {
                     };
                 };
             };
-            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND */
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND, IDENTITY_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    listUserReservations: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 */
+                limit?: number;
+                /** @description From the `next` link of the previous page; opaque */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description RFC 8288 `<path?cursor=…&limit=N>; rel="next"` (the same query otherwise) while more items exist; absent on the last page */
+                    link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "reservationId": "b50814be-2dac-465b-9a2e-10ca33f9765a",
+                     *         "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
+                     *         "concertId": "e3ca26bd-65b8-4f9e-a988-cb930bf6ce14",
+                     *         "title": "Spring Gala",
+                     *         "seatNos": [
+                     *           1
+                     *         ],
+                     *         "amount": 100,
+                     *         "status": "RESERVED",
+                     *         "paymentId": "a4270168-f889-56f2-ac23-7dda97bcfea9",
+                     *         "updatedAt": "2030-01-01T10:00:00.000Z"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": {
+                        reservationId: string;
+                        scheduleId: string;
+                        concertId: string;
+                        /** @description The concert's title */
+                        title: string;
+                        /** @description Ascending */
+                        seatNos: number[];
+                        /** @description What the seats cost together */
+                        amount: number;
+                        /** @enum {string} */
+                        status: "HELD" | "RESERVED" | "EXPIRED" | "RELEASED";
+                        /** @description Once a payment is requested for it */
+                        paymentId?: string;
+                        /**
+                         * Format: date-time
+                         * @description When its status or payment last changed
+                         */
+                        updatedAt: string;
+                    }[];
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION, INVALID_CURSOR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: USER_TOKEN_REQUIRED, USER_TOKEN_INVALID, USER_TOKEN_EXPIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Genuine credentials that may not do this. Codes: NOT_OWNER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: IDENTITY_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1102,6 +1336,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description Missing, forged or unknown credentials. Codes: USER_TOKEN_REQUIRED, USER_TOKEN_INVALID, USER_TOKEN_EXPIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Genuine credentials that may not do this. Codes: NOT_OWNER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
             /** @description Body larger than 1 MiB. Codes: FST_ERR_CTP_BODY_TOO_LARGE */
             413: {
                 headers: {
@@ -1118,6 +1380,20 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different request. Codes: IDEMPOTENCY_KEY_REUSED */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: IDENTITY_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1163,6 +1439,160 @@ export interface operations {
             };
             /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: USER_TOKEN_REQUIRED, USER_TOKEN_INVALID, USER_TOKEN_EXPIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Genuine credentials that may not do this. Codes: NOT_OWNER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: IDENTITY_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    listPointHistory: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 */
+                limit?: number;
+                /** @description From the `next` link of the previous page; opaque */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description RFC 8288 `<path?cursor=…&limit=N>; rel="next"` (the same query otherwise) while more items exist; absent on the last page */
+                    link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "kind": "DEBIT",
+                     *         "amount": 100,
+                     *         "balanceAfter": 400,
+                     *         "paymentId": "a4270168-f889-56f2-ac23-7dda97bcfea9",
+                     *         "at": "2030-01-01T10:00:00.000Z"
+                     *       },
+                     *       {
+                     *         "kind": "CHARGE",
+                     *         "amount": 500,
+                     *         "balanceAfter": 500,
+                     *         "at": "2030-01-01T10:00:00.000Z"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "CHARGE" | "DEBIT" | "REFUND";
+                        /** @description Points moved, always positive; the kind says which way */
+                        amount: number;
+                        balanceAfter: number;
+                        /** @description The payment a debit or a refund belongs to */
+                        paymentId?: string;
+                        /** Format: date-time */
+                        at: string;
+                    }[];
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION, INVALID_CURSOR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: USER_TOKEN_REQUIRED, USER_TOKEN_INVALID, USER_TOKEN_EXPIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Genuine credentials that may not do this. Codes: NOT_OWNER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: IDENTITY_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1414,6 +1844,34 @@ export interface operations {
                     };
                 };
             };
+            /** @description Missing, forged or unknown credentials. Codes: USER_TOKEN_REQUIRED, USER_TOKEN_INVALID, USER_TOKEN_EXPIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Genuine credentials that may not do this. Codes: NOT_OWNER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
             /** @description Unknown id. Codes: PAYMENT_NOT_FOUND */
             404: {
                 headers: {
@@ -1428,7 +1886,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND */
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND, IDENTITY_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -24,6 +24,13 @@ export interface Config {
   mongodbDatabase: string;
   logLevel: string;
   adminToken: string | undefined;
+  /** USER_JWT_SECRET: user tokens are HS256 JWTs signed with it. With USER_JWKS_URL unset too, user ids are taken as sent (the demo). */
+  userJwtSecret: string | undefined;
+  /** USER_JWKS_URL: user tokens are JWTs signed by a key of this JSON Web Key Set (an identity provider's). */
+  userJwksUrl: string | undefined;
+  /** USER_JWT_ISSUER / USER_JWT_AUDIENCE: when set, a token must carry this `iss` / `aud`. */
+  userJwtIssuer: string | undefined;
+  userJwtAudience: string | undefined;
   holdTtlMs: number;
   paymentDeadlineMs: number;
   queueAdmitIntervalMs: number;
@@ -101,6 +108,29 @@ function clusterInstances(env: Env): number {
   return count;
 }
 
+/** HS256 is only as strong as its secret: RFC 7518 asks for one at least as long as the hash (256 bits). */
+const MIN_JWT_SECRET = 32;
+
+function userJwtSecret(env: Env): string | undefined {
+  const secret = optional(env, 'USER_JWT_SECRET');
+  if (secret !== undefined && secret.length < MIN_JWT_SECRET) throw new ConfigError(`USER_JWT_SECRET must be at least ${MIN_JWT_SECRET} characters, got ${secret.length}`);
+  if (secret !== undefined && optional(env, 'USER_JWKS_URL')) throw new ConfigError('set USER_JWT_SECRET or USER_JWKS_URL, not both: which one signs user tokens?');
+  return secret;
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     nodeEnv: env.NODE_ENV || 'development',
@@ -120,6 +150,10 @@ export function loadConfig(env: Env = process.env): Config {
     mongodbDatabase: env.MONGODB_DATABASE || 'concert',
     logLevel: env.LOG_LEVEL || 'info',
     adminToken: optional(env, 'ADMIN_TOKEN'),
+    userJwtSecret: userJwtSecret(env),
+    userJwksUrl: url(env, 'USER_JWKS_URL'),
+    userJwtIssuer: optional(env, 'USER_JWT_ISSUER'),
+    userJwtAudience: optional(env, 'USER_JWT_AUDIENCE'),
     holdTtlMs: integer(env, 'HOLD_TTL_MS', 300_000, 1),
     paymentDeadlineMs: integer(env, 'PAYMENT_DEADLINE_MS', 30_000, 1),
     queueAdmitIntervalMs: integer(env, 'QUEUE_ADMIT_INTERVAL_MS', 1_000, 1),

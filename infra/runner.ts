@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { checkLayout, type Config } from './config.js';
+import { checkLayout, isProductionLayout, type Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
 import { openStores, type Stores } from './stores.js';
 import { RunningService } from '../bus/service.js';
@@ -48,6 +48,13 @@ export interface StartOptions {
   log?: Logger;
   /** Print the API URL, Swagger UI and admin token (default); not in a cluster worker, whose primary prints them once. */
   announce?: boolean;
+}
+
+/** How the api knows who a user is: the banner's line, so that a demo is never mistaken for a checked deployment. */
+function userIdentity(config: Config): string {
+  if (config.userJwtSecret) return 'checked: Authorization: Bearer <JWT> (HS256, USER_JWT_SECRET)';
+  if (config.userJwksUrl) return `checked: Authorization: Bearer <JWT> (keys from ${config.userJwksUrl})`;
+  return 'taken as sent, unchecked (demo: set USER_JWT_SECRET or USER_JWKS_URL)';
 }
 
 /**
@@ -147,11 +154,15 @@ export async function startNode(baseConfig: Config, options: StartOptions): Prom
           `  API          ${url}`,
           `  Swagger UI   ${url}/docs`,
           `  Admin token  ${generated.includes('ADMIN_TOKEN') ? config.adminToken : '(from ADMIN_TOKEN)'}`,
+          `  User ids     ${userIdentity(config)}`,
           `  Event store  ${store.kind}   Read store  ${reads.kind}`,
           '',
         ].join('\n') + '\n',
       );
     }
+  }
+  if (api && !config.userJwtSecret && !config.userJwksUrl && isProductionLayout(config, ROLES.every((role) => roles.has(role)))) {
+    log.warn('neither USER_JWT_SECRET nor USER_JWKS_URL is set: user ids are taken as sent, and anyone may act as any user');
   }
   if (generated.includes('QUEUE_SECRET')) log.warn('QUEUE_SECRET not set: generated one for this process; queue tokens will not survive a restart');
 

@@ -384,6 +384,30 @@ function rankings(): fc.Arbitrary<BadRequest> {
   );
 }
 
+/** The paged lists: limits out of 1–100, cursors the server never handed out, a q out of 1–100 characters, a bad user. */
+function lists(f: Fixtures): fc.Arbitrary<BadRequest> {
+  const user = f.holder.userId;
+  const paths = ['/concerts', `/users/${user}/points/history`, `/users/${user}/reservations`];
+  const at = (path: string, query: string, what: string, kind: BadInputKind = 'bad query') =>
+    request(`GET ${path.replace(user, ':userId')}`, kind, what, { method: 'GET', path: `${path}?${query}`, headers: {} });
+  const notCursor = fc.oneof(
+    fc.string({ minLength: 1, maxLength: 60 }),
+    fc.string({ minLength: 1, maxLength: 60 }).map((text) => Buffer.from(text).toString('base64url')),
+    fc.integer({ min: 401, max: 3_000 }).map((n) => 'A'.repeat(n)),
+    fc.constant(Buffer.from(`${'0'.repeat(40)}`).toString('base64url')),
+  );
+  return fc.oneof(
+    fc.tuple(fc.constantFrom(...paths), fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 101 }))).map(([path, n]) => at(path, `limit=${n}`, `limit ${n}`)),
+    fc.tuple(fc.constantFrom(...paths), fc.constantFrom('abc', '1.5', '', '1e1', '-', 'null')).map(([path, v]) => at(path, `limit=${encodeURIComponent(v)}`, `limit ${JSON.stringify(v)}`)),
+    fc.tuple(fc.constantFrom(...paths), notCursor).map(([path, cursor]) => at(path, `cursor=${encodeURIComponent(cursor)}`, `cursor ${JSON.stringify(cursor).slice(0, 40)}`)),
+    fc.constantFrom(...paths).map((path) => at(path, 'cursor=', 'an empty cursor')),
+    fc.oneof(fc.constant(''), fc.integer({ min: 101, max: 2_000 }).map((n) => 'q'.repeat(n))).map((q) => at('/concerts', `q=${q}`, `q of ${q.length} characters`)),
+    fc.tuple(fc.constantFrom('points/history', 'reservations'), badUserId.filter((u) => u !== '')).map(([rest, userId]) =>
+      request(`GET /users/:userId/${rest}`, 'out of range', `userId ${JSON.stringify(userId).slice(0, 40)}`, { method: 'GET', path: `/users/${encodeURIComponent(userId)}/${rest}`, headers: {} }),
+    ),
+  );
+}
+
 /** Routes without input: junk in the query is ignored (a 200), but must write nothing. */
 function readOnly(): fc.Arbitrary<BadRequest> {
   return fc.tuple(fc.constantFrom('/concerts', '/health', '/metrics', '/docs/json'), junkQuery).map(([path, query]) =>
@@ -451,6 +475,7 @@ export function badRequestsByRoute(f: Fixtures): Array<[string, fc.Arbitrary<Bad
     ['GET /payments/:paymentId', getPayment(f)],
     ['GET /payments/:paymentId/events', byId('GET /payments/:paymentId/events', (id) => `/payments/${id}/events`)],
     ['GET /rankings/sold-out', rankings()],
+    ['GET /concerts, /users/:userId/points/history, /users/:userId/reservations (paging)', lists(f)],
     ['(no such route)', noSuchRoute()],
     ['(raw HTTP)', garbage()],
   ];

@@ -5,6 +5,8 @@ import { adminGuard } from '../../infra/http/admin.js';
 import { notFound } from '../../infra/http/errors.js';
 import { dateTime, errors, id, idempotencyKeyHeader, idempotencyKeyOf, points } from '../../infra/http/schemas.js';
 import { examples } from '../../infra/http/examples.js';
+import { answerPage, nextLinkHeader, pageQuery, type PageQuery } from '../../infra/http/paging.js';
+import { integerQuery } from '../../infra/http/query.js';
 import { concerts, schedules } from '../../projections/index.js';
 import type { ScheduleDoc } from '../../projections/schedules.js';
 import { registerConcert } from './register-concert.js';
@@ -78,6 +80,15 @@ const seatView = {
   required: ['seatNo', 'price', 'status'],
   properties: { seatNo: { type: 'integer' }, price: { type: 'integer' }, status: { type: 'string', enum: ['AVAILABLE', 'HELD', 'RESERVED'] } },
 } as const;
+
+const CONCERTS_PAGE = 50;
+
+/**
+ * Titles are compared case-folded in JavaScript, not by the store: SQLite's
+ * LIKE folds only ASCII and MongoDB's regex folds Unicode, and the catalogue
+ * must answer the same on both.
+ */
+const folded = (text: string) => text.normalize('NFKC').toLowerCase();
 
 /** A valid date-time can still be no instant JavaScript knows (a leap second): refused, not stored as NaN. */
 function instant(value: string, field: string): string {
@@ -154,21 +165,35 @@ export function concertRoutes(ctx: ApiContext): FastifyPluginAsync {
       },
     );
 
-    app.get(
+    app.get<{ Querystring: PageQuery & { q?: string } }>(
       '/concerts',
       {
         schema: {
           tags: ['catalogue'],
-          summary: 'Every concert, oldest registration first',
+          summary: 'Concerts, oldest registration first; `q` keeps those whose title contains it (any case)',
           operationId: 'listConcerts',
           security: [],
           // An unknown parameter (a filter this route does not have) is refused rather than silently ignored.
-          querystring: { type: 'object', additionalProperties: false, properties: {} },
-          response: { 200: { type: 'array', items: concertSummary, examples: [examples.listConcerts.response] }, ...errors(...examples.listConcerts.errors) },
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { q: { type: 'string', minLength: 1, maxLength: 100, description: 'Part of the title, any case' }, ...pageQuery(CONCERTS_PAGE) },
+          },
+          response: {
+            200: { type: 'array', items: concertSummary, headers: nextLinkHeader, examples: [examples.listConcerts.response] },
+            ...errors(...examples.listConcerts.errors),
+          },
         },
+        preValidation: integerQuery('limit'),
       },
-      async () => {
-        const docs = await ctx.views.concerts.find({ sort: [['registeredAt', 'asc']] });
+      async (request, reply) => {
+        const { q } = request.query;
+        const wanted = q === undefined ? undefined : folded(q);
+        const docs = await answerPage(request, reply, ctx.views.concerts, {
+          order: 'asc',
+          defaultLimit: CONCERTS_PAGE,
+          keep: wanted === undefined ? undefined : (doc) => folded(doc.title).includes(wanted),
+        });
         return docs.map(({ concertId, title, scheduleCount }) => ({ concertId, title, scheduleCount }));
       },
     );

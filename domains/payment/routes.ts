@@ -7,7 +7,7 @@ import { guardedToken, queueTokenGuard, requireActive } from '../../infra/http/q
 import { integerQuery } from '../../infra/http/query.js';
 import { dateTime, errors, id, idempotencyKeyHeader, queueTokenHeader } from '../../infra/http/schemas.js';
 import { examples } from '../../infra/http/examples.js';
-import { payments, reservations, sagaTraces, schedules } from '../../projections/index.js';
+import { payments, reservations, sagaTraces, schedules, userReservations } from '../../projections/index.js';
 import type { PaymentDoc } from '../../projections/payments.js';
 import { payment, paymentIdFor, paymentStream, type PaymentState } from './payment.js';
 import { requestPayment } from './request-payment.js';
@@ -119,7 +119,7 @@ export function paymentRoutes(ctx: ApiContext): FastifyPluginAsync {
         // A concurrent first request got there before this one: the same payment, as it stands.
         if (!result.created) return answerExisting(reply, paymentId, reservationId, result.state);
         request.log.info({ reservationId, userId: reservation.userId }, 'payment requested');
-        await ctx.consistency.settled(result.position, [payments, reservations, sagaTraces]);
+        await ctx.consistency.settled(result.position, [payments, reservations, sagaTraces, userReservations]);
         return reply.code(202).send({ paymentId, reservationId, status: 'PENDING' });
       },
     );
@@ -131,7 +131,7 @@ export function paymentRoutes(ctx: ApiContext): FastifyPluginAsync {
           tags: ['payments'],
           summary: 'A payment; with waitMs, held until it ends or waitMs passes',
           operationId: 'getPayment',
-          security: [],
+          security: [{ user: [] }],
           params: { type: 'object', required: ['paymentId'], properties: { paymentId: id } },
           querystring: {
             type: 'object',
@@ -140,6 +140,7 @@ export function paymentRoutes(ctx: ApiContext): FastifyPluginAsync {
           },
           response: { 200: { ...paymentView, examples: [examples.getPayment.response] }, ...errors(...examples.getPayment.errors) },
         },
+        onRequest: ctx.identity.guard(),
         preValidation: integerQuery('waitMs'),
       },
       async (request, reply) => {
@@ -147,6 +148,7 @@ export function paymentRoutes(ctx: ApiContext): FastifyPluginAsync {
         correlate(request, paymentId);
         let doc = await ctx.consistency.find(ctx.views.payments, payments, paymentId);
         if (!doc) throw notFound('PAYMENT_NOT_FOUND', `no payment ${paymentId}`);
+        ctx.identity.requireOwner(request, doc.userId);
         const deadline = Date.now() + (request.query.waitMs ?? 0);
         // The wait ends when the client goes away or the server closes, not only when the payment moves.
         const gone = new AbortController();

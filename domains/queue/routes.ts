@@ -7,6 +7,7 @@ import type { QueueTokenDoc } from '../../projections/queue-tokens.js';
 import { readQueueToken, tokenState, type QueueTokenState } from '../../infra/http/queue-token.js';
 import { dateTime, errors, idempotencyKeyHeader, nullable, queueTokenHeader, userId } from '../../infra/http/schemas.js';
 import { examples } from '../../infra/http/examples.js';
+import { bodyUser } from '../../infra/http/identity.js';
 import { etaFromRate } from './admission.js';
 import { issueToken } from './issue-token.js';
 import { sign } from './token.js';
@@ -62,7 +63,7 @@ export function queueRoutes(ctx: ApiContext): FastifyPluginAsync {
           tags: ['queue'],
           summary: 'Join the waiting line; asking again while the token is live gives the same token',
           operationId: 'issueQueueToken',
-          security: [],
+          security: [{ user: [] }],
           headers: { type: 'object', properties: { 'idempotency-key': idempotencyKeyHeader } },
           body: { type: 'object', required: ['userId'], additionalProperties: false, properties: { userId }, examples: [examples.issueQueueToken.request] },
           response: {
@@ -75,6 +76,8 @@ export function queueRoutes(ctx: ApiContext): FastifyPluginAsync {
             ...errors(...examples.issueQueueToken.errors),
           },
         },
+        onRequest: ctx.identity.guard(),
+        preValidation: ctx.identity.owner(bodyUser),
         ...ctx.idempotency.hooks((request) => (request.body as { userId: string }).userId),
       },
       async (request, reply) => {

@@ -2,11 +2,17 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../../infra/http/context.js';
 import { HttpProblem, notFound } from '../../infra/http/errors.js';
 import { guardedToken, queueTokenGuard } from '../../infra/http/queue-token.js';
-import { dateTime, errors, id, idempotencyKeyHeader, idempotencyKeyOf, queueTokenHeader } from '../../infra/http/schemas.js';
+import { dateTime, errors, id, idempotencyKeyHeader, idempotencyKeyOf, queueTokenHeader, userId } from '../../infra/http/schemas.js';
 import { examples } from '../../infra/http/examples.js';
-import { reservations, sagaTraces, schedules, seats } from '../../projections/index.js';
+import { pathUser } from '../../infra/http/identity.js';
+import { answerPage, nextLinkHeader, pageQuery, type PageQuery } from '../../infra/http/paging.js';
+import { integerQuery } from '../../infra/http/query.js';
+import { reservations, sagaTraces, schedules, seats, userReservations } from '../../projections/index.js';
 import type { ReservationDoc } from '../../projections/reservations.js';
+import type { UserReservationDoc } from '../../projections/user-reservations.js';
 import { holdSeat } from './hold-seat.js';
+
+const status = { type: 'string', enum: ['HELD', 'RESERVED', 'EXPIRED', 'RELEASED'] } as const;
 
 const reservationView = {
   type: 'object',
@@ -17,9 +23,27 @@ const reservationView = {
     seatNo: { type: 'integer' },
     price: { type: 'integer' },
     userId: { type: 'string' },
-    status: { type: 'string', enum: ['HELD', 'RESERVED', 'EXPIRED', 'RELEASED'] },
+    status,
     expiresAt: { ...dateTime, description: 'When the hold ends unless paid for' },
     paymentId: { type: 'string', description: 'Once a payment is requested for it' },
+  },
+} as const;
+
+const RESERVATIONS_PAGE = 50;
+
+const listedView = {
+  type: 'object',
+  required: ['reservationId', 'scheduleId', 'concertId', 'title', 'seatNos', 'amount', 'status', 'updatedAt'],
+  properties: {
+    reservationId: { type: 'string' },
+    scheduleId: { type: 'string' },
+    concertId: { type: 'string' },
+    title: { type: 'string', description: "The concert's title" },
+    seatNos: { type: 'array', items: { type: 'integer' }, description: 'Ascending' },
+    amount: { type: 'integer', description: 'What the seats cost together' },
+    status,
+    paymentId: { type: 'string', description: 'Once a payment is requested for it' },
+    updatedAt: { ...dateTime, description: 'When its status or payment last changed' },
   },
 } as const;
 
@@ -34,7 +58,39 @@ const viewOf = (doc: ReservationDoc) => ({
   ...(doc.paymentId ? { paymentId: doc.paymentId } : {}),
 });
 
-/** Holding a seat (with an ACTIVE queue token) and following the hold. */
+/**
+ * The concert and title of each listed reservation, from the schedules model:
+ * one look-up per schedule on the page, however many of its seats are listed.
+ */
+async function listed(ctx: ApiContext, docs: readonly UserReservationDoc[]) {
+  const scheduleIds = [...new Set(docs.map((doc) => doc.scheduleId))];
+  // A miss waits for the schedules model to catch up: it may run behind this list's model.
+  const found = await Promise.all(scheduleIds.map((scheduleId) => ctx.consistency.find(ctx.views.schedules, schedules, scheduleId)));
+  const scheduleOf = new Map(scheduleIds.map((scheduleId, i) => [scheduleId, found[i]]));
+  return docs.map((doc) => {
+    const schedule = scheduleOf.get(doc.scheduleId);
+    return {
+      reservationId: doc.reservationId,
+      scheduleId: doc.scheduleId,
+      // Only a schedule never opened (a hold appended by hand) has neither.
+      concertId: schedule?.concertId ?? '',
+      title: schedule?.title ?? '',
+      seatNos: [...doc.seatNos].sort((a, b) => a - b),
+      amount: doc.amount,
+      status: doc.status,
+      ...(doc.paymentId ? { paymentId: doc.paymentId } : {}),
+      updatedAt: doc.updatedAt,
+    };
+  });
+}
+
+/**
+ * Holding a seat (with an ACTIVE queue token) and following the hold. The
+ * cancel route (POST /reservations/:id/cancel, {userId}) names a user: it
+ * takes `onRequest: ctx.identity.guard()` and `preValidation:
+ * ctx.identity.owner(bodyUser)`, then `ctx.identity.requireOwner(request,
+ * doc.userId)` once the reservation is found, like the routes here.
+ */
 export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
     app.post<{ Body: { scheduleId: string; seatNo: number } }>(
@@ -79,7 +135,7 @@ export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
           idempotencyKeyOf(request),
         );
         // The client's next steps read these: the hold (to pay), the seat map, the schedule's free seats.
-        await ctx.consistency.settled(hold.position, [reservations, seats, schedules, sagaTraces]);
+        await ctx.consistency.settled(hold.position, [reservations, seats, schedules, sagaTraces, userReservations]);
         return reply.code(201).send({
           reservationId: hold.reservationId,
           scheduleId: hold.scheduleId,
@@ -99,16 +155,46 @@ export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
           tags: ['reservations'],
           summary: 'A hold and what became of it',
           operationId: 'getReservation',
-          security: [],
+          security: [{ user: [] }],
           params: { type: 'object', required: ['reservationId'], properties: { reservationId: id } },
           response: { 200: { ...reservationView, examples: [examples.getReservation.response] }, ...errors(...examples.getReservation.errors) },
         },
+        onRequest: ctx.identity.guard(),
       },
       async (request) => {
         const { reservationId } = request.params;
         const doc = await ctx.consistency.find(ctx.views.reservations, reservations, reservationId);
         if (!doc) throw notFound('RESERVATION_NOT_FOUND', `no reservation ${reservationId}`);
+        ctx.identity.requireOwner(request, doc.userId);
         return viewOf(doc);
+      },
+    );
+
+    app.get<{ Params: { userId: string }; Querystring: PageQuery }>(
+      '/users/:userId/reservations',
+      {
+        schema: {
+          tags: ['reservations'],
+          summary: "A user's reservations, newest hold first (empty for a user never seen)",
+          operationId: 'listUserReservations',
+          security: [{ user: [] }],
+          params: { type: 'object', required: ['userId'], properties: { userId } },
+          querystring: { type: 'object', additionalProperties: false, properties: pageQuery(RESERVATIONS_PAGE) },
+          response: {
+            200: { type: 'array', items: listedView, headers: nextLinkHeader, examples: [examples.listUserReservations.response] },
+            ...errors(...examples.listUserReservations.errors),
+          },
+        },
+        onRequest: ctx.identity.guard(),
+        preValidation: [ctx.identity.owner(pathUser), integerQuery('limit')],
+      },
+      async (request, reply) => {
+        const docs = await answerPage(request, reply, ctx.views.userReservations, {
+          where: { userId: request.params.userId },
+          order: 'desc',
+          defaultLimit: RESERVATIONS_PAGE,
+        });
+        return listed(ctx, docs);
       },
     );
   };

@@ -14,6 +14,8 @@ import {
   schedules,
   seats,
   soldOutRanking,
+  pointHistory,
+  userReservations,
 } from '../../projections/index.js';
 import type { BalanceDoc } from '../../projections/balances.js';
 import type { ConcertDoc } from '../../projections/concerts.js';
@@ -25,7 +27,10 @@ import type { SagaTraceDoc } from '../../projections/saga-traces.js';
 import type { ScheduleDoc } from '../../projections/schedules.js';
 import type { SeatDoc } from '../../projections/seats.js';
 import type { SoldOutDoc } from '../../projections/sold-out-ranking.js';
+import type { PointMovementDoc } from '../../projections/point-history.js';
+import type { UserReservationDoc } from '../../projections/user-reservations.js';
 import { Consistency } from './consistency.js';
+import { Identity } from './identity.js';
 import { Idempotency, idempotencyCollection, type IdempotencyDoc } from './idempotency.js';
 import type { Metrics } from './metrics.js';
 import type { ReadSide } from './read-side.js';
@@ -42,6 +47,8 @@ export interface Views {
   deliveries: Collection<DeliveryDoc>;
   traces: Collection<SagaTraceDoc>;
   queueTokens: Collection<QueueTokenDoc>;
+  pointHistory: Collection<PointMovementDoc>;
+  userReservations: Collection<UserReservationDoc>;
 }
 
 /** What every route plugin is built from. */
@@ -57,6 +64,8 @@ export interface ApiContext {
   views: Views;
   consistency: Consistency;
   idempotency: Idempotency;
+  /** Who the caller is on routes that name a user (USER_JWT_SECRET / USER_JWKS_URL), or nobody checks (the demo). */
+  identity: Identity;
   log: Log;
   /** Aborted when the server starts closing: long polls answer at once instead of holding the shutdown. */
   closing: AbortSignal;
@@ -74,14 +83,17 @@ export async function openViews(reads: ReadStore): Promise<Views> {
     deliveries: await reads.collection<DeliveryDoc>(deliveries.collection),
     traces: await reads.collection<SagaTraceDoc>(sagaTraces.collection),
     queueTokens: await reads.collection<QueueTokenDoc>(queueTokens.collection),
+    pointHistory: await reads.collection<PointMovementDoc>(pointHistory.collection),
+    userReservations: await reads.collection<UserReservationDoc>(userReservations.collection),
   };
 }
 
-export async function apiContext(deps: Omit<ApiContext, 'views' | 'consistency' | 'idempotency'>): Promise<ApiContext> {
+export async function apiContext(deps: Omit<ApiContext, 'views' | 'consistency' | 'idempotency' | 'identity'>): Promise<ApiContext> {
   return {
     ...deps,
     views: await openViews(deps.reads),
     consistency: new Consistency(deps.store, deps.readSide, deps.config.readYourWritesMs, deps.log),
     idempotency: new Idempotency(await deps.reads.collection<IdempotencyDoc>(idempotencyCollection), deps.clock),
+    identity: new Identity(deps.config, deps.clock),
   };
 }

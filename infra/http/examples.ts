@@ -50,6 +50,20 @@ const behind = (model: string): ErrorExample => ({
   message: `the ${model} read model is behind the latest writes; try again`,
 });
 
+/**
+ * The user-token guard's refusals, shared by every route that names a user
+ * (only with USER_JWT_SECRET or USER_JWKS_URL set); the owner is ana.
+ */
+const userTokenRefusals: ErrorExample[] = [
+  { statusCode: 401, code: 'USER_TOKEN_REQUIRED', error: 'Unauthorized', message: 'this route needs Authorization: Bearer <user token>' },
+  { statusCode: 401, code: 'USER_TOKEN_INVALID', error: 'Unauthorized', message: 'the user token is forged, altered, malformed or not yet valid' },
+  { statusCode: 401, code: 'USER_TOKEN_EXPIRED', error: 'Unauthorized', message: 'the user token has expired' },
+  { statusCode: 403, code: 'NOT_OWNER', error: 'Forbidden', message: "the user token is not ana's" },
+  { statusCode: 503, code: 'IDENTITY_UNAVAILABLE', error: 'Service Unavailable', message: 'the user token cannot be checked now; try again' },
+];
+
+const badCursor: ErrorExample = { statusCode: 400, code: 'INVALID_CURSOR', error: 'Bad Request', message: 'cursor is not one this server handed out' };
+
 const invalid = (message: string): ErrorExample => ({ statusCode: 400, code: 'FST_ERR_VALIDATION', error: 'Bad Request', message });
 
 export const examples = {
@@ -73,7 +87,7 @@ export const examples = {
   },
   listConcerts: {
     response: [{ concertId: ids.concertId, title: 'Spring Gala', scheduleCount: 1 }],
-    errors: [invalid('querystring must NOT have additional properties')],
+    errors: [invalid('querystring must NOT have additional properties'), badCursor],
   },
   listSchedules: {
     response: [
@@ -115,7 +129,7 @@ export const examples = {
       token: 'WyI4MDVhZjIwZi01NWU0LTRmOGQtODU3Yy1lMGI4N2Q4NzIyYTAiLCJhbmEiXQ.KjKtSHXxaEbb-dhA5WInH3VgzbU1cMT7SyUZXLTIijE',
     },
     // No 422: keys are kept per user and the body is only the user, so a key can never come back with another body.
-    errors: [invalid('body/userId must match pattern "^[A-Za-z0-9._@-]+$"'), tooLarge],
+    errors: [invalid('body/userId must match pattern "^[A-Za-z0-9._@-]+$"'), tooLarge, ...userTokenRefusals],
   },
   getCurrentQueueToken: {
     response: { tokenId: ids.tokenId, userId: 'ana', status: 'ACTIVE', position: 0, etaMs: 0, expiresAt: '2030-01-01T10:10:00.000Z' },
@@ -161,16 +175,40 @@ export const examples = {
       invalid('params/reservationId must NOT have more than 128 characters'),
       { statusCode: 404, code: 'RESERVATION_NOT_FOUND', error: 'Not Found', message: 'no reservation nope' },
       behind('reservations'),
+      ...userTokenRefusals,
     ],
+  },
+  listUserReservations: {
+    response: [
+      {
+        reservationId: ids.reservationId,
+        scheduleId: ids.scheduleId,
+        concertId: ids.concertId,
+        title: 'Spring Gala',
+        seatNos: [1],
+        amount: 100,
+        status: 'RESERVED',
+        paymentId: ids.paymentId,
+        updatedAt: '2030-01-01T10:00:00.000Z',
+      },
+    ],
+    errors: [invalid('querystring/limit must be <= 100'), badCursor, ...userTokenRefusals],
   },
   chargePoints: {
     request: { amount: 500 },
     response: { userId: 'ana', balance: 500 },
-    errors: [invalid('body/amount must be >= 1'), tooLarge, keyReused],
+    errors: [invalid('body/amount must be >= 1'), tooLarge, keyReused, ...userTokenRefusals],
   },
   getPointBalance: {
     response: { userId: 'ana', balance: 400 },
-    errors: [invalid('params/userId must match pattern "^[A-Za-z0-9._@-]+$"')],
+    errors: [invalid('params/userId must match pattern "^[A-Za-z0-9._@-]+$"'), ...userTokenRefusals],
+  },
+  listPointHistory: {
+    response: [
+      { kind: 'DEBIT', amount: 100, balanceAfter: 400, paymentId: ids.paymentId, at: '2030-01-01T10:00:00.000Z' },
+      { kind: 'CHARGE', amount: 500, balanceAfter: 500, at: '2030-01-01T10:00:00.000Z' },
+    ],
+    errors: [invalid('querystring/limit must be >= 1'), badCursor, ...userTokenRefusals],
   },
   requestPayment: {
     request: { reservationId: ids.reservationId },
@@ -199,7 +237,12 @@ export const examples = {
       deadlineAt: '2030-01-01T10:00:30.000Z',
       completedAt: '2030-01-01T10:00:00.000Z',
     },
-    errors: [invalid('querystring/waitMs must be <= 30000'), { statusCode: 404, code: 'PAYMENT_NOT_FOUND', error: 'Not Found', message: 'no payment nope' }, behind('payments')],
+    errors: [
+      invalid('querystring/waitMs must be <= 30000'),
+      { statusCode: 404, code: 'PAYMENT_NOT_FOUND', error: 'Not Found', message: 'no payment nope' },
+      behind('payments'),
+      ...userTokenRefusals,
+    ],
   },
   tracePayment: {
     response: [

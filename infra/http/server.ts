@@ -11,6 +11,7 @@ import type { Metrics } from './metrics.js';
 import type { ReadSide } from './read-side.js';
 import { operationsRoutes } from './operations.js';
 import './correlation.js';
+import './identity.js';
 import { concertRoutes } from '../../domains/concert/routes.js';
 import { queueRoutes } from '../../domains/queue/routes.js';
 import { reservationRoutes } from '../../domains/reservation/routes.js';
@@ -61,6 +62,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   app.decorateRequest('queueToken', null);
   app.decorateRequest('correlationId', null);
+  app.decorateRequest('verifiedUser', null);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
@@ -103,6 +105,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           admin: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN the server was started with (npm start prints it)' },
+          user: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description:
+              "A user's JWT (HS256 with USER_JWT_SECRET, or signed by a key of USER_JWKS_URL); `sub` is the user id. Required on routes that name a user when the server runs with either; without them (the demo) user ids are taken as sent",
+          },
           queueToken: { type: 'apiKey', in: 'header', name: 'Queue-Token', description: 'The token from POST /queue/tokens; holds and payments need it ACTIVE' },
         },
       },

@@ -16,3 +16,14 @@ export function positionKey(position: Position): string {
 }
 
 export const positionFromKey = (key: string): Position => BigInt(key);
+
+/**
+ * Where a document sits in a list that grows at its end: the position of the
+ * event that created it, then its id for documents one event created together.
+ * It never changes once written, so a cursor over it skips and repeats nothing
+ * however many documents arrive while a client pages through.
+ */
+export const listKey = (created: Position, id: string): string => `${positionKey(created)}:${id}`;
+
+/** A list key as `listKey` writes it: 40 digits, a colon, an id. */
+export const LIST_KEY = /^[0-9]{40}:.{1,256}$/s;

@@ -50,7 +50,7 @@ t.test('check --replay: invariant 6, read only; a tampered read model fails it',
   const head = await saga.system.store.headPosition();
   const passing = await cli(saga.dataDir, ['check', '--replay', '--json']);
   t.equal(passing.code, 0, passing.stderr);
-  t.match(jsonLines<Result>(passing.stdout).find((r) => r.id === 6), { ok: true, counts: { projections: 14, reactionAppends: 0 } });
+  t.match(jsonLines<Result>(passing.stdout).find((r) => r.id === 6), { ok: true, counts: { projections: 16, reactionAppends: 0 } });
   t.equal(await saga.system.store.headPosition(), head, 'replaying every reaction appended nothing');
 
   const tokens = await saga.system.reads.collection<QueueTokenDoc>(queueTokens.collection);

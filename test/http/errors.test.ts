@@ -7,6 +7,8 @@ import { sign } from '../../domains/queue/token.js';
 import { holdSeat } from '../../domains/reservation/hold-seat.js';
 import { examples } from '../../infra/http/examples.js';
 import type { ErrorExample } from '../../infra/http/schemas.js';
+import type { ApiClient } from '../../client/index.js';
+import { bearer, hs256Token, USER_JWT_SECRET } from '../support/user-tokens.js';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 /** Ids differ from run to run; everything else in an error answer is the same every time. */
@@ -36,14 +38,39 @@ t.test('every documented error answer, asked for through the typed client, is th
   const waiting = { 'queue-token': (await client.POST('/queue/tokens', { body: { userId: 'cy' } })).data!.token };
   const forged = { 'queue-token': `${active['queue-token']}x` };
   const neverIssued = { 'queue-token': sign(QUEUE_SECRET, { tokenId: 'never-issued', userId: 'ana' }) };
+  type Ask = () => Promise<{ error?: unknown; response: Response }>;
   const reused = async <A>(send: (key: string, variant: number) => Promise<A>) => {
     await send('key-1', 1);
     return send('key-1', 2);
   };
   // Outside the contract on purpose: the typed client would not let these be written.
   const unknownQuery = { query: { extra: '1' } as never };
+  // Not base64url of a list key: no cursor this server hands out.
+  const badCursor = 'bm90LWEta2V5';
 
-  type Ask = () => Promise<{ error?: unknown; response: Response }>;
+  // ana's own payment, on a concert of its own so that the seats above stay as they are.
+  const paid = (await api.registerConcert({ title: 'Spring Gala', schedules: [schedule({ seatCount: 1 })] })).schedules[0]!.scheduleId;
+  const anaHold = (await client.POST('/reservations', { params: { header: active }, body: { scheduleId: paid, seatNo: 1 } })).data!;
+  const anaPayment = (await client.POST('/payments', { params: { header: active }, body: { reservationId: anaHold.reservationId } })).data!;
+
+  // The same system behind user identity (HS256), and behind a key set that cannot be fetched; both follow the models the first API runs.
+  const identity = await (await startTestApi(t, system, { projections: [], config: { userJwtSecret: USER_JWT_SECRET } })).client();
+  const noKeys = await (await startTestApi(t, system, { projections: [], config: { userJwksUrl: 'http://127.0.0.1:9/.well-known/jwks.json' } })).client();
+  const now = system.clock.now();
+  const ana = bearer(await hs256Token('ana', { now }));
+  const benToken = bearer(await hs256Token('ben', { now }));
+  const expired = bearer(await hs256Token('ana', { now: new Date(now.getTime() - 7_200_000), expiresInS: 3_600 }));
+  const forgedUser = bearer(await hs256Token('ana', { now }, 'another-secret-of-at-least-32-chars'));
+  /** The user-token refusals of a route that names ana, sent with `headers` through `as`. */
+  type AsUser = (as: ApiClient, headers: Record<string, string>) => Promise<{ error?: unknown; response: Response }>;
+  const userTokenAsks = (send: AsUser): Record<string, Ask> => ({
+    USER_TOKEN_REQUIRED: () => send(identity, {}),
+    USER_TOKEN_INVALID: () => send(identity, forgedUser),
+    USER_TOKEN_EXPIRED: () => send(identity, expired),
+    NOT_OWNER: () => send(identity, benToken),
+    IDENTITY_UNAVAILABLE: () => send(noKeys, ana),
+  });
+
   const asks: Record<keyof typeof examples, Record<string, Ask>> = {
     registerConcert: {
       FST_ERR_VALIDATION: () => client.POST('/concerts', { ...admin, body: { schedules: [schedule()] } as never }),
@@ -53,7 +80,10 @@ t.test('every documented error answer, asked for through the typed client, is th
       IDEMPOTENCY_KEY_REUSED: () =>
         reused((key, n) => client.POST('/concerts', { headers: { ...api.admin, 'idempotency-key': key }, body: { title: `Gala ${n}`, schedules: [schedule()] } as never })),
     },
-    listConcerts: { FST_ERR_VALIDATION: () => client.GET('/concerts', { params: unknownQuery }) },
+    listConcerts: {
+      FST_ERR_VALIDATION: () => client.GET('/concerts', { params: unknownQuery }),
+      INVALID_CURSOR: () => client.GET('/concerts', { params: { query: { cursor: badCursor } } }),
+    },
     listSchedules: {
       READ_MODEL_BEHIND: () => behind.GET('/concerts/{concertId}/schedules', { params: { path: { concertId: 'nope' } } }),
       FST_ERR_VALIDATION: () => client.GET('/concerts/{concertId}/schedules', { params: { path: { concertId: long } } }),
@@ -67,6 +97,7 @@ t.test('every documented error answer, asked for through the typed client, is th
     issueQueueToken: {
       FST_ERR_VALIDATION: () => client.POST('/queue/tokens', { body: { userId: 'ana maria' } }),
       FST_ERR_CTP_BODY_TOO_LARGE: () => client.POST('/queue/tokens', { body: { userId: huge } }),
+      ...userTokenAsks((as, headers) => as.POST('/queue/tokens', { headers, body: { userId: 'ana' } })),
     },
     getCurrentQueueToken: {
       QUEUE_TOKEN_MISSING: () => client.GET('/queue/tokens/current'),
@@ -93,14 +124,29 @@ t.test('every documented error answer, asked for through the typed client, is th
       READ_MODEL_BEHIND: () => behind.GET('/reservations/{reservationId}', { params: { path: { reservationId: 'nope' } } }),
       FST_ERR_VALIDATION: () => client.GET('/reservations/{reservationId}', { params: { path: { reservationId: long } } }),
       RESERVATION_NOT_FOUND: () => client.GET('/reservations/{reservationId}', { params: { path: { reservationId: 'nope' } } }),
+      ...userTokenAsks((as, headers) => as.GET('/reservations/{reservationId}', { headers, params: { path: { reservationId: held.reservationId } } })),
+    },
+    listUserReservations: {
+      FST_ERR_VALIDATION: () => client.GET('/users/{userId}/reservations', { params: { path: { userId: 'ana' }, query: { limit: 101 } } }),
+      INVALID_CURSOR: () => client.GET('/users/{userId}/reservations', { params: { path: { userId: 'ana' }, query: { cursor: badCursor } } }),
+      ...userTokenAsks((as, headers) => as.GET('/users/{userId}/reservations', { headers, params: { path: { userId: 'ana' } } })),
     },
     chargePoints: {
       FST_ERR_VALIDATION: () => client.POST('/users/{userId}/points/charge', { params: { path: { userId: 'ana' } }, body: { amount: 0 } }),
       FST_ERR_CTP_BODY_TOO_LARGE: () => client.POST('/users/{userId}/points/charge', { params: { path: { userId: 'ana' } }, body: { amount: huge } as never }),
       IDEMPOTENCY_KEY_REUSED: () =>
         reused((key, n) => client.POST('/users/{userId}/points/charge', { params: { path: { userId: 'ana' }, header: { 'idempotency-key': key } }, body: { amount: n } })),
+      ...userTokenAsks((as, headers) => as.POST('/users/{userId}/points/charge', { headers, params: { path: { userId: 'ana' } }, body: { amount: 1 } })),
     },
-    getPointBalance: { FST_ERR_VALIDATION: () => client.GET('/users/{userId}/points', { params: { path: { userId: 'ana maria' } } }) },
+    getPointBalance: {
+      FST_ERR_VALIDATION: () => client.GET('/users/{userId}/points', { params: { path: { userId: 'ana maria' } } }),
+      ...userTokenAsks((as, headers) => as.GET('/users/{userId}/points', { headers, params: { path: { userId: 'ana' } } })),
+    },
+    listPointHistory: {
+      FST_ERR_VALIDATION: () => client.GET('/users/{userId}/points/history', { params: { path: { userId: 'ana' }, query: { limit: 0 } } }),
+      INVALID_CURSOR: () => client.GET('/users/{userId}/points/history', { params: { path: { userId: 'ana' }, query: { cursor: badCursor } } }),
+      ...userTokenAsks((as, headers) => as.GET('/users/{userId}/points/history', { headers, params: { path: { userId: 'ana' } } })),
+    },
     requestPayment: {
       READ_MODEL_BEHIND: () => behind.POST('/payments', { params: { header: active }, body: { reservationId: 'nope' } }),
       FST_ERR_VALIDATION: () => client.POST('/payments', { params: { header: active }, body: {} as never }),
@@ -125,6 +171,7 @@ t.test('every documented error answer, asked for through the typed client, is th
       READ_MODEL_BEHIND: () => behind.GET('/payments/{paymentId}', { params: { path: { paymentId: 'nope' } } }),
       FST_ERR_VALIDATION: () => client.GET('/payments/{paymentId}', { params: { path: { paymentId: 'nope' }, query: { waitMs: 30_001 } } }),
       PAYMENT_NOT_FOUND: () => client.GET('/payments/{paymentId}', { params: { path: { paymentId: 'nope' } } }),
+      ...userTokenAsks((as, headers) => as.GET('/payments/{paymentId}', { headers, params: { path: { paymentId: anaPayment.paymentId } } })),
     },
     tracePayment: {
       READ_MODEL_BEHIND: () => behind.GET('/payments/{paymentId}/events', { params: { path: { paymentId: 'nope' } } }),

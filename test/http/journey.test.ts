@@ -97,6 +97,17 @@ t.test("a newcomer's journey through the typed client: queue, browse, hold, char
   const reservation = ok(t, await client.GET('/reservations/{reservationId}', { params: { path: { reservationId } } }), 200, 'the reservation');
   t.match(reservation, { status: 'RESERVED', paymentId });
   t.same(shapeOf(reservation), shapeOf(examples.getReservation.response));
+  const history = ok(t, await client.GET('/users/{userId}/points/history', { params: { path: { userId: 'ana' } } }), 200, 'the point history');
+  t.same(history, [
+    { kind: 'DEBIT', amount: 100, balanceAfter: 400, paymentId, at: '2030-01-01T10:00:00.000Z' },
+    { kind: 'CHARGE', amount: 500, balanceAfter: 500, at: '2030-01-01T10:00:00.000Z' },
+  ]);
+  t.same(shapeOf(history), shapeOf(examples.listPointHistory.response));
+  const mine = ok(t, await client.GET('/users/{userId}/reservations', { params: { path: { userId: 'ana' } } }), 200, "ana's reservations");
+  t.same(mine, [
+    { reservationId, scheduleId, concertId: concert.concertId, title: 'Spring Gala', seatNos: [1], amount: 100, status: 'RESERVED', paymentId, updatedAt: '2030-01-01T10:00:00.000Z' },
+  ]);
+  t.same(shapeOf(mine), shapeOf(examples.listUserReservations.response));
   t.equal(ok(t, await seatMap(), 200, 'the seat map once paid')[0]?.status, 'RESERVED');
   const trace = ok(t, await client.GET('/payments/{paymentId}/events', { params: { path: { paymentId } } }), 200, 'the saga trace');
   t.same(shapeOf(trace), shapeOf(examples.tracePayment.response));

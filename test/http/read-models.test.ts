@@ -10,6 +10,7 @@ import {
   concerts,
   deliveries,
   payments,
+  pointHistory,
   queueTokens,
   readModels,
   reservations,
@@ -17,7 +18,9 @@ import {
   schedules,
   seats,
   soldOutRanking,
+  userReservations,
 } from '../../projections/index.js';
+import { positionKey } from '../../infra/readstore/position-key.js';
 import { paymentIdFor } from '../../domains/payment/payment.js';
 import type { ScheduleDoc } from '../../projections/schedules.js';
 
@@ -49,7 +52,7 @@ const opened = { concertId: 'c1', title: 'Gala', scheduleId: 's1', startsAt: '20
 const held = (reservationId: string, seatNo: number) => ({ reservationId, scheduleId: 's1', seatNo, userId: 'ana', price: 100, heldAt: '2030-01-01T10:00:00.000Z', expiresAt: '2030-01-01T10:05:00.000Z' });
 
 t.test('the projection lists', async (t) => {
-  t.equal(readModels.length, 9);
+  t.equal(readModels.length, 11);
   t.notOk(readModels.includes(queueTokens as AnyProjection), 'the queue runs its own line');
   t.same(allProjections.map((p) => p.name).sort(), [...readModels.map((p) => p.name), queueTokens.name].sort());
   t.equal(new Set(allProjections.map((p) => p.name)).size, allProjections.length, 'names are unique (they name checkpoints)');
@@ -65,6 +68,61 @@ t.test('concerts count each schedule once', async (t) => {
     e('ScheduleOpened', opened),
   ]);
   t.match(docs.get('c1'), { concertId: 'c1', title: 'Gala', scheduleCount: 2, scheduleIds: ['s1', 's2'] });
+});
+
+t.test("a concert's list key is the position of its first event, kept through later ones", async (t) => {
+  const e = history();
+  const registered = e('ConcertRegistered', { concertId: 'c1', title: 'Gala', registeredAt: '2030-01-01T10:00:00.000Z' });
+  const docs = project(concerts, [registered, e('ScheduleOpened', opened)]);
+  t.equal(docs.get('c1')?.listKey, `${positionKey(registered.position)}:c1`);
+  const early = history();
+  const first = early('ScheduleOpened', opened);
+  const odd = project(concerts, [first, early('ConcertRegistered', { concertId: 'c1', title: 'Gala', registeredAt: '2030-01-01T10:00:00.000Z' })]);
+  t.equal(odd.get('c1')?.listKey, `${positionKey(first.position)}:c1`, 'a schedule seen before its concert places the concert');
+});
+
+t.test('point history: one movement per ledger event, kinds and balances as recorded, never changed', async (t) => {
+  const e = history();
+  const charged = e('PointsCharged', { userId: 'ana', chargeId: 'k', amount: 500, balanceAfter: 500, chargedAt: '2030-01-01T10:00:00.000Z' });
+  const debited = e('PointsDebited', { ...ref, balanceAfter: 400, debitedAt: '2030-01-01T10:00:01.000Z' });
+  const failed = e('DebitFailed', { ...ref, reason: 'INSUFFICIENT_BALANCE', balance: 400, failedAt: '2030-01-01T10:00:01.000Z' });
+  const refunded = e('PointsRefunded', { ...ref, balanceAfter: 500, refundedAt: '2030-01-01T10:00:02.000Z' });
+  const docs = project(pointHistory, [charged, debited, failed, refunded]);
+  t.same([...docs.values()].map(({ kind, amount, balanceAfter, paymentId, at }) => ({ kind, amount, balanceAfter, paymentId, at })), [
+    { kind: 'CHARGE', amount: 500, balanceAfter: 500, paymentId: null, at: '2030-01-01T10:00:00.000Z' },
+    { kind: 'DEBIT', amount: 100, balanceAfter: 400, paymentId: 'p1', at: '2030-01-01T10:00:01.000Z' },
+    { kind: 'REFUND', amount: 100, balanceAfter: 500, paymentId: 'p1', at: '2030-01-01T10:00:02.000Z' },
+  ], 'a failed debit moves nothing and is not listed');
+  t.same([...docs.keys()], [charged.id, debited.id, refunded.id], 'keyed by event: a redelivered event rewrites its own movement');
+  t.same([...docs.values()].map((d) => d.listKey), [charged, debited, refunded].map((ev) => `${positionKey(ev.position)}:${ev.id}`), 'ordered as the ledger');
+});
+
+t.test("a user's reservations: HELD, then RESERVED, EXPIRED or RELEASED, in the place of the hold", async (t) => {
+  const e = history();
+  const hold = e('SeatHeld', held('r1', 2));
+  const events = [hold];
+  const key = `${positionKey(hold.position)}:r1`;
+  t.same(project(userReservations, events).get('r1'), {
+    id: 'r1',
+    reservationId: 'r1',
+    userId: 'ana',
+    scheduleId: 's1',
+    seatNos: [2],
+    amount: 100,
+    status: 'HELD',
+    paymentId: null,
+    updatedAt: '2030-01-01T10:00:00.000Z',
+    listKey: key,
+  });
+  events.push(e('PaymentRequested', { ...ref, requestedAt: '2030-01-01T10:00:01.000Z', deadlineAt: '2030-01-01T10:00:30.000Z' }));
+  t.match(project(userReservations, events).get('r1'), { status: 'HELD', paymentId: 'p1', updatedAt: '2030-01-01T10:00:01.000Z', listKey: key });
+  events.push(e('SeatReserved', { ...ref, reservedAt: '2030-01-01T10:00:02.000Z' }));
+  t.match(project(userReservations, events).get('r1'), { status: 'RESERVED', updatedAt: '2030-01-01T10:00:02.000Z', listKey: key });
+  events.push(e('SeatReleased', { ...ref, reason: 'TIMEOUT', releasedAt: '2030-01-01T10:00:30.000Z' }));
+  t.match(project(userReservations, events).get('r1'), { status: 'RELEASED', updatedAt: '2030-01-01T10:00:30.000Z', listKey: key });
+  const expired = project(userReservations, [e('SeatHeld', held('r2', 1)), e('SeatHoldExpired', { reservationId: 'r2', scheduleId: 's1', seatNo: 1, userId: 'ana', expiredAt: '2030-01-01T10:05:00.000Z' })]);
+  t.match(expired.get('r2'), { status: 'EXPIRED', updatedAt: '2030-01-01T10:05:00.000Z' });
+  t.equal(project(userReservations, [e('SeatReserved', { ...ref, reservationId: 'r9' })]).size, 0, 'nothing about a reservation never held');
 });
 
 t.test('schedules follow their seats: held, expired, reserved, released, sold out', async (t) => {

@@ -39,3 +39,18 @@ t.test('checkLayout refuses with one message naming the layout and every missing
   t.throws(() => checkLayout(loadConfig({}), new Set(['dataplatform']), split), /one process per service \(--service\)[^]*DATA_PLATFORM_URL/);
   t.doesNotThrow(() => checkLayout(loadConfig({ NODE_ENV: 'production', QUEUE_SECRET: 's', DATA_PLATFORM_URL: 'http://p' }), all, every));
 });
+
+t.test('user identity: one way to check user tokens, a secret long enough for HS256, a key-set URL that is one', async (t) => {
+  const bare = loadConfig({});
+  t.equal(bare.userJwtSecret, undefined, 'unset: the demo, user ids taken as sent');
+  t.equal(bare.userJwksUrl, undefined);
+  const secret = 's'.repeat(32);
+  t.equal(loadConfig({ USER_JWT_SECRET: secret }).userJwtSecret, secret);
+  t.throws(() => loadConfig({ USER_JWT_SECRET: 's'.repeat(31) }), { name: 'ConfigError', message: /USER_JWT_SECRET must be at least 32 characters, got 31/ });
+  t.throws(() => loadConfig({ USER_JWT_SECRET: secret, USER_JWKS_URL: 'https://id.example/jwks.json' }), /not both/);
+  t.equal(loadConfig({ USER_JWKS_URL: 'https://id.example/jwks.json' }).userJwksUrl, 'https://id.example/jwks.json');
+  t.throws(() => loadConfig({ USER_JWKS_URL: 'id.example/jwks.json' }), /USER_JWKS_URL must be an http\(s\) URL/);
+  t.throws(() => loadConfig({ USER_JWKS_URL: 'file:///etc/jwks.json' }), /USER_JWKS_URL must be an http\(s\) URL/);
+  const checked = loadConfig({ USER_JWT_SECRET: secret, USER_JWT_ISSUER: 'https://id.example/', USER_JWT_AUDIENCE: 'concerts' });
+  t.same([checked.userJwtIssuer, checked.userJwtAudience], ['https://id.example/', 'concerts']);
+});

@@ -74,6 +74,7 @@ t.test('npm start as before: every role, no NODE_ENV, nothing set: it generates 
   const printed = await waitForOutput(child.stdout, (text) => /Admin token {2}\S+/.test(text) && text.includes('QUEUE_SECRET not set'));
   t.match(printed, /API {10}http:\/\/127\.0\.0\.1:\d+/, 'the API is up');
   t.notMatch(printed, /Admin token {2}\(from ADMIN_TOKEN\)/, 'an admin token was generated and printed');
+  t.match(printed, /User ids {5}taken as sent, unchecked \(demo: set USER_JWT_SECRET or USER_JWKS_URL\)/, 'the banner says user ids are not checked');
   t.match(printed, 'mock data platform listening', 'the mock data platform runs in the process');
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'and it stops cleanly');

@@ -14,6 +14,7 @@
  *   SCALE_HOLDS        [12000]   holds prepared (the most payments one layout can make)
  *   SCALE_CONNECTIONS  [256]     client connections
  *   SCALE_INSTANCES    [1,2]     the cluster layouts to measure (CLUSTER_INSTANCES)
+ *   SCALE_GROUPS       [api+projector,services]  one more cluster layout, one instance of each group (CLUSTER_GROUPS); empty: none
  *   SCALE_SYNCHRONOUS  [FULL]    the event log's SQLITE_SYNCHRONOUS in every layout (NORMAL: no fsync per commit, to see what the fsyncs cost)
  *   SCALE_CPU_PROFILE  [0]       1: run every process under `node --cpu-prof` and list each role's hottest functions
  *
@@ -47,6 +48,7 @@ const knobs = {
   holds: integer(env, 'SCALE_HOLDS', 12_000, 1),
   connections: integer(env, 'SCALE_CONNECTIONS', 256, 1),
   instances: integers(env, 'SCALE_INSTANCES', [1, 2]),
+  groups: env.SCALE_GROUPS ?? 'api+projector,services',
   profile: integer(env, 'SCALE_CPU_PROFILE', 0, 0) === 1,
   synchronous: env.SCALE_SYNCHRONOUS ?? 'FULL',
 };
@@ -66,6 +68,7 @@ interface Layout {
 const layouts: Layout[] = [
   { label: 'all-in-one (npm start)', args: [], knobs: {} },
   ...knobs.instances.map((n) => ({ label: `--cluster, ${n} per role`, args: ['--cluster'], knobs: { CLUSTER_INSTANCES: String(n) } })),
+  ...(knobs.groups ? [{ label: `--cluster, groups ${knobs.groups}`, args: ['--cluster'], knobs: { CLUSTER_INSTANCES: '1', CLUSTER_GROUPS: knobs.groups } }] : []),
 ];
 
 interface Measured {
@@ -186,7 +189,7 @@ async function main() {
       '## What ran',
       '',
       `- **Prepared once** (not measured): ${formatCount(holds.length)} fans, each with a queue token, one seat's price in points and one seat held; every layout starts from its own copy of that store and admits the tokens through its own queue before the clock starts.`,
-      `- **Layouts**: \`node dist/infra/main.js\` with every role in one process; \`--cluster\` (the supervised multi-process layout: one projector, CLUSTER_INSTANCES processes of each service and of the api, the api workers sharing one port) at ${knobs.instances.join(' and ')} per role. SQLite at durability ${knobs.synchronous} (FULL is the default), mock data platform failing 20% of deliveries.`,
+      `- **Layouts**: \`node dist/infra/main.js\` with every role in one process; \`--cluster\` (the supervised multi-process layout: one projector, CLUSTER_INSTANCES processes of each service and of the api, the api workers sharing one port) at ${knobs.instances.join(' and ')} per role${knobs.groups ? `, and with CLUSTER_GROUPS=${knobs.groups} (the roles of a group sharing one process, one process per group)` : ''}. SQLite at durability ${knobs.synchronous} (FULL is the default), mock data platform failing 20% of deliveries.`,
       `- **Load**: one separate process, ${knobs.connections} connections; a closed loop of ${knobs.fans} fans for ${knobs.durationMs / 1000} s: each \`POST /payments\`, then \`GET /payments/:id?waitMs=5000\` until the payment ends, then the next fan's hold. Request → COMPLETED runs from the send to the PaymentCompleted event's time in the store. The bare Fastify baseline completes the payment inside the request.`,
       '',
       '## Figures',

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { checkLayout, type Config } from './config.js';
+import { checkLayout, ConfigError, type Config } from './config.js';
 import { ROLES, type Role } from './runner.js';
-import { SERVICE_NAMES } from './services.js';
+import { SERVICE_NAMES, type ServiceName } from './services.js';
 import { openStores } from './stores.js';
 import { seedDemo } from './seed.js';
 import { systemClock } from './clock.js';
@@ -26,35 +26,77 @@ import { buildMockDataPlatform } from '../domains/dataplatform/mock-server.js';
  */
 
 export interface WorkerPlan {
-  role: Role;
-  /** 1-based; the projector is always 1 of 1. */
+  /** The roles this worker runs in its one process (one, unless CLUSTER_GROUPS puts several together). */
+  roles: Role[];
+  /** 1-based; the projector's process is always 1 of 1. */
   instance: number;
-  /** The role's number of processes: CLUSTER_INSTANCES, 1 for the projector. */
+  /** The group's number of processes: CLUSTER_INSTANCES, 1 for the projector's. */
   of: number;
   /** What this worker gets on top of the primary's environment. */
   env: Record<string, string>;
 }
 
 /**
- * The workers of a cluster of `instances` of each service and of the api, in
- * start order: the projector first (the api and the queue wait on its
- * models), then each service, then the api. Every worker of the layout gets
- * the same SERVICE_INSTANCES, as partitioning requires; the api and the
- * projector ignore their SERVICE_INSTANCE, which only names them.
+ * CLUSTER_GROUPS: which roles share a process, as groups separated by commas,
+ * the roles of a group joined by "+"; `services` stands for the seven
+ * services. For example `api+projector,services`: on two cores, two
+ * processes that each group-commit their own appends. Every role in exactly
+ * one group. The projector's group runs once (each read model has one
+ * writer), so with CLUSTER_INSTANCES above 1 it can share its process with
+ * the api only. Unset: every role a group of its own.
  */
-export function planCluster(instances: number, shared: Readonly<Record<string, string>> = {}): WorkerPlan[] {
+export function clusterGroups(text: string | undefined, instances: number): Role[][] {
+  if (text === undefined) return ROLES.map((role) => [role]);
+  const groups = text.split(',').map((group) =>
+    group
+      .trim()
+      .split('+')
+      .map((name) => name.trim())
+      .flatMap((name): Role[] => {
+        if (name === 'services') return [...SERVICE_NAMES];
+        if (!ROLES.includes(name as Role)) throw new ConfigError(`CLUSTER_GROUPS: unknown role "${name}" in "${text}"; roles are ${ROLES.join(', ')} (or services for all seven)`);
+        return [name as Role];
+      }),
+  );
+  const seen = groups.flat();
+  const twice = ROLES.filter((role) => seen.filter((r) => r === role).length > 1);
+  const missing = ROLES.filter((role) => !seen.includes(role));
+  if (twice.length > 0 || missing.length > 0) {
+    throw new ConfigError(`CLUSTER_GROUPS must name every role once: ${[twice.length ? `twice: ${twice.join(', ')}` : '', missing.length ? `missing: ${missing.join(', ')}` : ''].filter(Boolean).join('; ')} (in "${text}")`);
+  }
+  const withProjector = groups.find((group) => group.includes('projector'))!;
+  if (instances > 1 && withProjector.some((role) => role !== 'projector' && role !== 'api')) {
+    throw new ConfigError(`CLUSTER_GROUPS: the projector's process runs once, so with CLUSTER_INSTANCES=${instances} it can share it with the api only, not ${withProjector.join('+')}`);
+  }
+  return groups;
+}
+
+/**
+ * The workers of a cluster of `instances` of each group (by default each
+ * role alone), in start order: the projector's first (the api and the queue
+ * wait on its models), then the groups that run services, then the rest.
+ * Every worker of the layout gets the same SERVICE_INSTANCES, as
+ * partitioning requires; the api and the projector ignore their
+ * SERVICE_INSTANCE, which only names them.
+ */
+export function planCluster(instances: number, shared: Readonly<Record<string, string>> = {}, groups: Role[][] = clusterGroups(undefined, instances)): WorkerPlan[] {
   if (!Number.isInteger(instances) || instances < 1) throw new RangeError(`instances must be an integer ≥ 1, got ${instances}`);
-  const worker = (role: Role, instance: number, of: number): WorkerPlan => ({
-    role,
+  const worker = (roles: Role[], instance: number, of: number): WorkerPlan => ({
+    roles,
     instance,
     of,
     env: { ...shared, SERVICE_INSTANCE: String(instance), SERVICE_INSTANCES: String(instances) },
   });
-  const counted = (role: Role) => Array.from({ length: instances }, (_, i) => worker(role, i + 1, instances));
-  return [worker('projector', 1, 1), ...SERVICE_NAMES.flatMap(counted), ...counted('api')];
+  const rank = (group: Role[]) => (group.includes('projector') ? 0 : group.some((role) => SERVICE_NAMES.includes(role as ServiceName)) ? 1 : 2);
+  return [...groups]
+    .sort((a, b) => rank(a) - rank(b))
+    .flatMap((group) => {
+      const of = group.includes('projector') ? 1 : instances;
+      return Array.from({ length: of }, (_, i) => worker(group, i + 1, of));
+    });
 }
 
-export const workerName = ({ role, instance, of }: Pick<WorkerPlan, 'role' | 'instance' | 'of'>) => `${role} ${instance}/${of}`;
+export const workerName = ({ roles, instance, of }: Pick<WorkerPlan, 'roles' | 'instance' | 'of'>) => `${roles.join('+')} ${instance}/${of}`;
 
 /**
  * Restart backoff: a worker that ran for at least `steadyMs` is forked again
@@ -96,6 +138,8 @@ interface Running {
  * worker's own shutdown failed. A second signal kills the workers at once.
  */
 export async function runCluster(baseConfig: Config, log: Logger = pino({ level: baseConfig.logLevel })): Promise<void> {
+  // A bad CLUSTER_GROUPS stops the primary before it starts anything.
+  const groups = clusterGroups(baseConfig.clusterGroups, baseConfig.clusterInstances);
   // The primary runs every role, through its workers: in NODE_ENV=production it refuses as the all-in-one does.
   checkLayout(baseConfig, new Set(ROLES), true);
   const config: Config = { ...baseConfig };
@@ -129,12 +173,16 @@ export async function runCluster(baseConfig: Config, log: Logger = pino({ level:
   }
 
   const port = config.port === 0 ? await freePort(config.host) : config.port;
-  const plans = planCluster(config.clusterInstances, {
-    PORT: String(port),
-    ADMIN_TOKEN: config.adminToken,
-    QUEUE_SECRET: config.queueSecret,
-    DATA_PLATFORM_URL: config.dataPlatformUrl,
-  });
+  const plans = planCluster(
+    config.clusterInstances,
+    {
+      PORT: String(port),
+      ADMIN_TOKEN: config.adminToken,
+      QUEUE_SECRET: config.queueSecret,
+      DATA_PLATFORM_URL: config.dataPlatformUrl,
+    },
+    groups,
+  );
 
   const running = new Map<Worker, Running>();
   const lastDelay = new Map<string, number>();
@@ -144,18 +192,18 @@ export async function runCluster(baseConfig: Config, log: Logger = pino({ level:
   let announced = false;
 
   const fork = (plan: WorkerPlan) => {
-    // Settings apply to the next fork only: each worker is `main.js --service <role>`.
-    cluster.setupPrimary({ exec: process.argv[1], args: ['--service', plan.role] });
+    // Settings apply to the next fork only: each worker is `main.js --service <role> [--service <role>…]`.
+    cluster.setupPrimary({ exec: process.argv[1], args: plan.roles.flatMap((role) => ['--service', role]) });
     const worker = cluster.fork(plan.env);
     running.set(worker, { plan, startedAt: Date.now() });
-    log.info({ worker: workerName(plan), role: plan.role, instance: plan.instance, workerPid: worker.process.pid }, 'worker started');
+    log.info({ worker: workerName(plan), roles: plan.roles, instance: plan.instance, workerPid: worker.process.pid }, 'worker started');
   };
 
   cluster.on('listening', (worker, address) => {
-    if (announced || running.get(worker)?.plan.role !== 'api') return;
+    if (announced || !running.get(worker)?.plan.roles.includes('api')) return;
     announced = true;
     const url = `http://${config.host}:${address.port}`;
-    const apis = plans.filter((plan) => plan.role === 'api').length;
+    const apis = plans.filter((plan) => plan.roles.includes('api')).length;
     // Printed, not only logged, and once for the whole cluster: a newcomer needs these lines to use the system.
     process.stdout.write(
       [
@@ -164,7 +212,7 @@ export async function runCluster(baseConfig: Config, log: Logger = pino({ level:
         `  Swagger UI   ${url}/docs`,
         `  Admin token  ${generatedAdminToken ? config.adminToken : '(from ADMIN_TOKEN)'}`,
         `  Event store  ${kinds.events}   Read store  ${kinds.reads}`,
-        `  Workers      ${plans.length}: ${config.clusterInstances} of each service and of the api, 1 projector`,
+        `  Workers      ${plans.length}: ${[...new Map(plans.map((plan) => [plan.roles.join('+'), plan.of]))].map(([roles, of]) => `${of} × ${roles}`).join(', ')}`,
         '',
       ].join('\n') + '\n',
     );
@@ -191,7 +239,7 @@ export async function runCluster(baseConfig: Config, log: Logger = pino({ level:
     }
     const delayMs = restartDelay(lastDelay.get(name) ?? null, Date.now() - startedAt);
     lastDelay.set(name, delayMs);
-    log.warn({ worker: name, role: plan.role, instance: plan.instance, workerPid: worker.process.pid, code, signal, restartInMs: delayMs }, 'worker exited unexpectedly: restarting it');
+    log.warn({ worker: name, roles: plan.roles, instance: plan.instance, workerPid: worker.process.pid, code, signal, restartInMs: delayMs }, 'worker exited unexpectedly: restarting it');
     const timer = setTimeout(() => {
       pendingRestarts.delete(timer);
       if (!stopping) fork(plan);

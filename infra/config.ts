@@ -53,6 +53,8 @@ export interface Config {
   partition: Partition;
   /** `--cluster`: processes of every service and of the api (the projector is always one); at most MAX_PARTITIONS. */
   clusterInstances: number;
+  /** `--cluster`: which roles share a process (CLUSTER_GROUPS, checked by infra/cluster.ts); unset, each role has its own. */
+  clusterGroups: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -174,6 +176,7 @@ export function loadConfig(env: Env = process.env): Config {
     readYourWritesMs: integer(env, 'READ_YOUR_WRITES_MS', 2_000),
     partition: partition(env),
     clusterInstances: clusterInstances(env),
+    clusterGroups: optional(env, 'CLUSTER_GROUPS'),
   };
 }
 

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { ROLES } from '../../infra/runner.js';
 
 /**
  * CPU time of a process and all its descendants, from /proc (Linux), by the
@@ -30,7 +31,7 @@ function readProcs(): Proc[] {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
       const roles = cmdline.flatMap((arg, i) => (arg === '--service' ? [cmdline[i + 1]!] : []));
-      const label = roles.length === 1 ? roles[0]! : cmdline.includes('--cluster') ? 'supervisor' : 'all roles';
+      const label = cmdline.includes('--cluster') ? 'supervisor' : roles.length === 0 || roles.length === ROLES.length ? 'all roles' : roles.join('+');
       procs.push({ pid: Number(name), ppid: Number(fields[1]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND, label });
     } catch {
       continue; // exited between the listing and the read

@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { until as untilFor } from '../support/until.js';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -86,7 +86,8 @@ async function oneConnectionPerWorker(base: string, count: number, want?: readon
   return [...found.values()];
 }
 
-t.test('--cluster: supervised workers behind one port; a killed worker comes back; SIGTERM stops them all', { skip: !existsSync(entry) && 'run `npm run build` first (npm test does)' }, async (t) => {
+/** `--cluster` from the build on the test's stores, with `extra` in its environment; its log and printed lines kept. */
+async function startPrimary(t: Test, extra: NodeJS.ProcessEnv) {
   const stores = await openTestStores(t);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -94,7 +95,7 @@ t.test('--cluster: supervised workers behind one port; a killed worker comes bac
     PORT: '0',
     MOCK_DATA_PLATFORM_PORT: '0',
     MOCK_DATA_PLATFORM_FAILURE_RATE: '0',
-    CLUSTER_INSTANCES: '2',
+    ...extra,
     QUEUE_ADMIT_INTERVAL_MS: '100',
     TIMER_POLL_MS: '50',
     LOG_LEVEL: 'info',
@@ -124,6 +125,45 @@ t.test('--cluster: supervised workers behind one port; a killed worker comes bac
 
   const base = await until('the printed API line', () => printed.join('\n').match(/API {10}(http:\/\/127\.0\.0\.1:\d+)/)?.[1]);
   const adminToken = printed.join('\n').match(/Admin token {2}(\S+)/)![1]!;
+  return { primary, exited, logs, printed, started, base, adminToken };
+}
+
+/** The first schedule of the seeded catalogue, once the read models have it. */
+async function seededSchedule(api: Pinned): Promise<string> {
+  const schedules = await until('the seeded catalogue', async () => {
+    const concerts = await api.call('GET', '/concerts');
+    const first = concerts.body[0];
+    if (!first) return undefined;
+    const list = await api.call('GET', `/concerts/${first.concertId as string}/schedules`);
+    return list.body.length > 0 ? list.body : undefined;
+  });
+  return schedules[0]!.scheduleId as string;
+}
+
+/** Token from one worker, everything else alternating between the two: each verifies the other's tokens. */
+async function pay(t: Test, scheduleId: string, user: string, seatNo: number, [one, two]: Pinned[]): Promise<string> {
+  const issued = await one!.call('POST', '/queue/tokens', { userId: user });
+  t.equal(issued.status, 201, `${user}: token issued by pid ${one!.pid}`);
+  const token = issued.body.token as string;
+  await until(`${user}'s token to be admitted`, async () => ((await two!.call('GET', '/queue/tokens/current', undefined, { 'queue-token': token })).body.status === 'ACTIVE' ? true : undefined));
+  t.equal((await one!.call('GET', '/queue/tokens/current', undefined, { 'queue-token': token })).status, 200, `${user}: the token verifies at both api workers`);
+  t.equal((await two!.call('POST', `/users/${user}/points/charge`, { amount: 1_000 })).status, 200, `${user}: points charged`);
+  const hold = await two!.call('POST', '/reservations', { scheduleId, seatNo }, { 'queue-token': token });
+  t.equal(hold.status, 201, `${user}: seat ${seatNo} held at pid ${two!.pid}`);
+  const payment = await one!.call('POST', '/payments', { reservationId: hold.body.reservationId }, { 'queue-token': token });
+  t.equal(payment.status, 202, `${user}: payment accepted at pid ${one!.pid}`);
+  const paymentId = payment.body.paymentId as string;
+  const ended = await until(`${user}'s payment to end`, async () => {
+    const polled = await two!.call('GET', `/payments/${paymentId}?waitMs=5000`);
+    return polled.body.status === 'PENDING' ? undefined : polled.body;
+  });
+  t.equal(ended.status, 'COMPLETED', `${user}: the saga ran across the workers`);
+  return paymentId;
+}
+
+
+t.test('--cluster: supervised workers behind one port; a killed worker comes back; SIGTERM stops them all', { skip: !existsSync(entry) && 'run `npm run build` first (npm test does)' }, async (t) => {
+  const { primary, exited, logs, printed, started, base, adminToken } = await startPrimary(t, { CLUSTER_INSTANCES: '2' });
   t.notMatch(adminToken, /^\(from/, 'the primary generated an admin token and printed it');
   t.equal(printed.filter((line) => line.includes('Swagger UI')).length, 1, 'the API lines are printed once, not once per api worker');
   t.equal(started().length, 2 * SERVICE_NAMES.length + 2 + 1, 'two of each service and of the api, one projector');
@@ -135,39 +175,11 @@ t.test('--cluster: supervised workers behind one port; a killed worker comes bac
   const apiPids = started().filter((line) => line.worker?.startsWith('api ')).map((line) => line.workerPid);
   t.same([a!.pid, b!.pid].sort(), apiPids.sort(), 'they are the two api workers the primary started');
 
-  const schedules = await until('the seeded catalogue', async () => {
-    const concerts = await a!.call('GET', '/concerts');
-    const first = concerts.body[0];
-    if (!first) return undefined;
-    const list = await a!.call('GET', `/concerts/${first.concertId as string}/schedules`);
-    return list.body.length > 0 ? list.body : undefined;
-  });
-  const scheduleId = schedules[0]!.scheduleId as string;
+  const scheduleId = await seededSchedule(a!);
   const created = await b!.call('POST', '/concerts', { title: 'Cluster', schedules: [{ startsAt: '2031-01-01T20:00:00.000Z', seatCount: 2, price: 10 }] }, { authorization: `Bearer ${adminToken}` });
   t.equal(created.status, 201, 'the printed admin token verifies at an api worker');
 
-  /** Token from one worker, everything else alternating between the two: each verifies the other's tokens. */
-  const pay = async (user: string, seatNo: number, [one, two]: Pinned[]) => {
-    const issued = await one!.call('POST', '/queue/tokens', { userId: user });
-    t.equal(issued.status, 201, `${user}: token issued by pid ${one!.pid}`);
-    const token = issued.body.token as string;
-    await until(`${user}'s token to be admitted`, async () => ((await two!.call('GET', '/queue/tokens/current', undefined, { 'queue-token': token })).body.status === 'ACTIVE' ? true : undefined));
-    t.equal((await one!.call('GET', '/queue/tokens/current', undefined, { 'queue-token': token })).status, 200, `${user}: the token verifies at both api workers`);
-    t.equal((await two!.call('POST', `/users/${user}/points/charge`, { amount: 1_000 })).status, 200, `${user}: points charged`);
-    const hold = await two!.call('POST', '/reservations', { scheduleId, seatNo }, { 'queue-token': token });
-    t.equal(hold.status, 201, `${user}: seat ${seatNo} held at pid ${two!.pid}`);
-    const payment = await one!.call('POST', '/payments', { reservationId: hold.body.reservationId }, { 'queue-token': token });
-    t.equal(payment.status, 202, `${user}: payment accepted at pid ${one!.pid}`);
-    const paymentId = payment.body.paymentId as string;
-    const ended = await until(`${user}'s payment to end`, async () => {
-      const polled = await two!.call('GET', `/payments/${paymentId}?waitMs=5000`);
-      return polled.body.status === 'PENDING' ? undefined : polled.body;
-    });
-    t.equal(ended.status, 'COMPLETED', `${user}: the saga ran across the workers`);
-    return paymentId;
-  };
-
-  const first = await pay('ana', 1, [a!, b!]);
+  const first = await pay(t, scheduleId, 'ana', 1, [a!, b!]);
   await a!.close();
   await b!.close();
 
@@ -191,7 +203,7 @@ t.test('--cluster: supervised workers behind one port; a killed worker comes bac
   const apiAgain = replacements[0]!;
   const [c, d] = await oneConnectionPerWorker(base, 2, [apiAgain]);
   t.ok([c!.pid, d!.pid].includes(apiAgain), 'the restarted api worker serves the shared port');
-  const second = await pay('bo', 2, [c!, d!]);
+  const second = await pay(t, scheduleId, 'bo', 2, [c!, d!]);
   await c!.close();
   await d!.close();
 
@@ -208,4 +220,22 @@ t.test('--cluster: supervised workers behind one port; a killed worker comes bac
   t.same({ code, signal }, { code: 0, signal: null }, 'SIGTERM: the primary exits 0');
   t.same(everyWorker.filter(alive), [], 'and no worker is left');
   t.ok(logs.some((line) => line.msg === 'cluster stopped' && line.failedShutdowns === 0), 'every worker stopped cleanly');
+});
+
+t.test('--cluster with CLUSTER_GROUPS=api+projector,services: two processes, and a payment completes across them', { skip: !existsSync(entry) && 'run `npm run build` first (npm test does)' }, async (t) => {
+  const { primary, exited, printed, started, base } = await startPrimary(t, { CLUSTER_INSTANCES: '1', CLUSTER_GROUPS: 'api+projector,services' });
+  t.same(
+    started().map((line) => line.worker),
+    ['api+projector 1/1', `${SERVICE_NAMES.join('+')} 1/1`],
+    'one worker per group, the projector’s first',
+  );
+  t.match(printed.join('\n'), /Workers {6}2: 1 × api\+projector, 1 × concert\+reservation/, 'the banner names the groups');
+  const [api] = await oneConnectionPerWorker(base, 1);
+  const scheduleId = await seededSchedule(api!);
+  await pay(t, scheduleId, 'cy', 3, [api!, api!]);
+  await api!.close();
+  const everyWorker = started().map((line) => line.workerPid);
+  primary.kill('SIGTERM');
+  t.same(await within(exited, DEADLINE_MS, 'the primary to stop'), { code: 0, signal: null }, 'SIGTERM: the primary exits 0');
+  t.same(everyWorker.filter(alive), [], 'and no worker is left');
 });

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { ROLES } from '../../infra/runner.js';
+import { SERVICE_NAMES, type ServiceName } from '../../infra/services.js';
 
 /**
  * CPU time of a process and all its descendants, from /proc (Linux), by the
@@ -14,6 +15,12 @@ interface Proc {
   ppid: number;
   cpuSeconds: number;
   label: string;
+}
+
+/** A process's roles as CLUSTER_GROUPS spells them: the seven services together as `services`. */
+function groupLabel(roles: string[]): string {
+  const services = SERVICE_NAMES.every((name) => roles.includes(name));
+  return [...(services ? ['services'] : []), ...roles.filter((role) => !services || !SERVICE_NAMES.includes(role as ServiceName))].join('+');
 }
 
 function readProcs(): Proc[] {
@@ -31,7 +38,7 @@ function readProcs(): Proc[] {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
       const roles = cmdline.flatMap((arg, i) => (arg === '--service' ? [cmdline[i + 1]!] : []));
-      const label = cmdline.includes('--cluster') ? 'supervisor' : roles.length === 0 || roles.length === ROLES.length ? 'all roles' : roles.join('+');
+      const label = cmdline.includes('--cluster') ? 'supervisor' : roles.length === 0 || roles.length === ROLES.length ? 'all roles' : groupLabel(roles);
       procs.push({ pid: Number(name), ppid: Number(fields[1]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND, label });
     } catch {
       continue; // exited between the listing and the read

@@ -19,7 +19,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SqliteEventStore } from '../infra/eventstore/sqlite.js';
-import { buildTrace, collectTrace } from '../infra/cli/saga-trace.js';
+import { buildTrace, collectTrace } from '../infra/inspect/saga-trace.js';
 import { paymentIdFor } from '../domains/payment/payment.js';
 import { integer } from './support/knobs.js';
 import { describeMachine } from './support/machine.js';

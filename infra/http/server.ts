@@ -10,6 +10,7 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { ReadSide } from './read-side.js';
 import { operationsRoutes } from './operations.js';
+import { adminRoutes } from './admin-routes.js';
 import './correlation.js';
 import { concertRoutes } from '../../domains/concert/routes.js';
 import { queueRoutes } from '../../domains/queue/routes.js';
@@ -99,6 +100,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         { name: 'payments', description: 'Paying for a hold: the saga' },
         { name: 'ranking', description: 'Fastest sell-outs' },
         { name: 'operations', description: 'Health, metrics, saga traces' },
+        { name: 'admin', description: "The operator's tools (what concertctl and the console at /console show): live tail, sagas, streams, dead letters and parked reactions with their redrives" },
       ],
       components: {
         securitySchemes: {
@@ -130,6 +132,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(paymentRoutes(ctx));
   await app.register(rankingRoutes(ctx));
   await app.register(operationsRoutes(ctx));
+  await app.register(adminRoutes(ctx));
 
   const stopWatching = deps.metrics.watchSagas(deps.store, app.log);
   app.addHook('onClose', async () => stopWatching());

@@ -11,6 +11,7 @@ import type { Metrics } from './metrics.js';
 import type { ReadSide } from './read-side.js';
 import { operationsRoutes } from './operations.js';
 import { adminRoutes } from './admin-routes.js';
+import { consolePage } from './console-page.js';
 import './correlation.js';
 import { concertRoutes } from '../../domains/concert/routes.js';
 import { queueRoutes } from '../../domains/queue/routes.js';
@@ -133,6 +134,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(rankingRoutes(ctx));
   await app.register(operationsRoutes(ctx));
   await app.register(adminRoutes(ctx));
+  await app.register(consolePage());
 
   const stopWatching = deps.metrics.watchSagas(deps.store, app.log);
   app.addHook('onClose', async () => stopWatching());

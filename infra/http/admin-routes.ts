@@ -241,6 +241,9 @@ export function adminRoutes(ctx: ApiContext): FastifyPluginAsync {
           'cache-control': 'no-store',
           // nginx (see deploy/) would otherwise hold frames back to fill its buffer.
           'x-accel-buffering': 'no',
+          // A tail's connection serves nothing after it: closed with the stream, it cannot hold a
+          // closing server for the keep-alive timeout (72 s) once the stream has ended.
+          connection: 'close',
         });
         const stream = new EventStream(response, ctx.config.tailBufferEvents);
         open.add(stream);

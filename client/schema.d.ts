@@ -2834,6 +2834,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Refused by the current state. Codes: CANNOT_REDRIVE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
         };
     };
 }

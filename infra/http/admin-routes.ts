@@ -8,7 +8,7 @@ import { examples } from './examples.js';
 import { EventStream, sseFrame } from './event-stream.js';
 import { onlyEvents } from '../eventstore/messages.js';
 import type { SubscriptionStart } from '../eventstore/port.js';
-import { UsageError } from '../inspect/errors.js';
+import { CliError, UsageError } from '../inspect/errors.js';
 import { tailFilter, type TailFilters } from '../inspect/tail-filter.js';
 import { buildTrace, collectTrace, rootCause } from '../inspect/saga-trace.js';
 import { serviceOf, STREAM_CATEGORIES } from '../inspect/owners.js';
@@ -472,7 +472,15 @@ export function adminRoutes(ctx: ApiContext): FastifyPluginAsync {
         const entries = (await readParked(ctx.store)).filter((entry) => entry.parked.eventId === eventId);
         if (entries.length === 0) throw notFound('PARKED_EVENT_NOT_FOUND', `no parked event ${eventId} (already redriven, or never parked)`);
         const outcomes = [];
-        for (const entry of entries) outcomes.push(await redriveParked({ events: ctx.store, reads: ctx.reads }, ctx.config, entry, ctx.clock.now()));
+        for (const entry of entries) {
+          try {
+            outcomes.push(await redriveParked({ events: ctx.store, reads: ctx.reads }, ctx.config, entry, ctx.clock.now()));
+          } catch (error) {
+            // Its reaction was removed since, or its event is gone: nothing to run, and the operator is told which.
+            if (error instanceof CliError) throw new HttpProblem(409, 'CANNOT_REDRIVE', error.message);
+            throw error;
+          }
+        }
         return outcomes;
       },
     );

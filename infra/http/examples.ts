@@ -590,6 +590,7 @@ export const examples = {
     errors: [
       invalid('params/eventId must NOT have more than 128 characters'),
       { statusCode: 404, code: 'PARKED_EVENT_NOT_FOUND', error: 'Not Found', message: 'no parked event nope (already redriven, or never parked)' },
+      { statusCode: 409, code: 'CANNOT_REDRIVE', error: 'Conflict', message: 'point has no reaction named point.retired any more; nothing to redrive it with' },
       ...adminRefusals,
     ],
   },

@@ -5,6 +5,9 @@ import { startTestSystem } from '../support/system.js';
 import { startTestApi, schedule, QUEUE_SECRET } from '../support/api.js';
 import { sign } from '../../domains/queue/token.js';
 import { holdSeat } from '../../domains/reservation/hold-seat.js';
+import { seatStream } from '../../domains/reservation/seat.js';
+import { park } from '../../bus/parking.js';
+import { reactionSubscriber } from '../../bus/reactions.js';
 import { examples } from '../../infra/http/examples.js';
 import type { ErrorExample } from '../../infra/http/schemas.js';
 
@@ -188,6 +191,12 @@ t.test('every documented error answer, asked for through the typed client, is th
     redriveParked: {
       FST_ERR_VALIDATION: () => client.POST('/admin/parked/{eventId}/redrive', { ...admin, params: { path: { eventId: long } } }),
       PARKED_EVENT_NOT_FOUND: () => client.POST('/admin/parked/{eventId}/redrive', { ...admin, params: { path: { eventId: 'nope' } } }),
+      CANNOT_REDRIVE: async () => {
+        // Parked by a reaction the point service no longer has.
+        const [seatHeld] = await system.store.readStream(seatStream(scheduleId, 1));
+        await park(system.store, reactionSubscriber('point'), 'point.retired', seatHeld!, new Error('gone'), 5, system.clock.now());
+        return client.POST('/admin/parked/{eventId}/redrive', { ...admin, params: { path: { eventId: seatHeld!.id } } });
+      },
       ...adminRefused(
         () => client.POST('/admin/parked/{eventId}/redrive', { params: { path: { eventId: 'nope' } } }),
         (headers) => client.POST('/admin/parked/{eventId}/redrive', { headers, params: { path: { eventId: 'nope' } } }),

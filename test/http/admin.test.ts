@@ -2,6 +2,8 @@ import t from 'tap';
 import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { finalize } from 'rxjs';
+import type { SubscribeOptions } from '../../infra/eventstore/port.js';
 import { startTestSystem } from '../support/system.js';
 import { startTestApi, ADMIN_TOKEN } from '../support/api.js';
 import { seatStream } from '../../domains/reservation/seat.js';
@@ -127,7 +129,20 @@ async function openTail(base: string, query: string) {
 
 t.test('the live tail: server-sent events with the filters of concertctl tail, ended by the client or by the server closing', async (t) => {
   const system = await startTestSystem(t);
-  const api = await startTestApi(t, system);
+  // The API's store, seen through: the live tail's subscription (the one on payment and seat streams) tells when it ends.
+  let tailEnded: () => void = () => {};
+  const ended = new Promise<void>((resolve) => (tailEnded = resolve));
+  const store = new Proxy(system.store, {
+    get(target, key) {
+      if (key === 'subscribe') {
+        return (options?: SubscribeOptions) =>
+          target.subscribe(options).pipe(finalize(() => options?.filter?.streamPrefixes?.includes('payment-') && tailEnded()));
+      }
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const api = await startTestApi(t, system, { store });
   await api.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
   const schedule = await system.openSchedule(2, 100);
@@ -161,6 +176,8 @@ t.test('the live tail: server-sent events with the filters of concertctl tail, e
     'the payment and seat events of the failed payment, no points events, in order',
   );
   tail.abort();
+  await ended;
+  t.pass("the client went away: the tail's store subscription ended with it");
 
   const byCorrelation = await openTail(base, `correlation=${paymentId}&from=start&type=PaymentFailed`);
   await byCorrelation.next();

@@ -1,17 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { filter } from 'rxjs';
 import type { ApiContext } from './context.js';
 import { adminGuard } from './admin.js';
 import { HttpProblem, notFound } from './errors.js';
-import { dateTime, errors, id, nullable } from './schemas.js';
+import { dateTime, errors, id } from './schemas.js';
 import { examples } from './examples.js';
-import { EventStream, sseFrame } from './event-stream.js';
-import { onlyEvents } from '../eventstore/messages.js';
-import type { SubscriptionStart } from '../eventstore/port.js';
-import { CliError, UsageError } from '../inspect/errors.js';
-import { tailFilter, type TailFilters } from '../inspect/tail-filter.js';
+import { adminSecurity, deadLetterView, foldedView, noQuery, parkedView, paymentSummary, redriveOutcome, sagaView } from './admin-schemas.js';
+import { liveTailRoutes } from './live-tail.js';
+import { CliError } from '../inspect/errors.js';
 import { buildTrace, collectTrace, rootCause } from '../inspect/saga-trace.js';
-import { serviceOf, STREAM_CATEGORIES } from '../inspect/owners.js';
+import { serviceOf } from '../inspect/owners.js';
 import { eventRecord } from '../inspect/event-record.js';
 import { foldStream, NothingToFold } from '../inspect/fold.js';
 import { plainJson } from '../inspect/json.js';
@@ -22,7 +19,7 @@ import { paymentIdFor } from '../../domains/payment/payment.js';
 
 /**
  * What the operator console asks of the system, for the admin only: the
- * live tail (server-sent events), sagas, streams folded at a revision, dead
+ * live tail (live-tail.ts), sagas, streams folded at a revision, dead
  * letters and parked reactions with their redrives. Each route calls the
  * function concertctl's subcommand calls (infra/inspect/), so the browser and
  * the terminal cannot disagree. Documented in the OpenAPI document under the
@@ -30,248 +27,12 @@ import { paymentIdFor } from '../../domains/payment/payment.js';
  * the same bearer token as POST /concerts.
  */
 
-/** A proxy closes a stream that says nothing for a minute or so; a comment now and then keeps it open. */
-const KEEPALIVE_MS = 15_000;
-
-const eventView = {
-  type: 'object',
-  required: ['position', 'streamId', 'revision', 'type', 'created', 'id', 'data', 'metadata'],
-  properties: {
-    position: { type: 'string', description: 'Position in $all, as a string' },
-    streamId: { type: 'string' },
-    revision: { type: 'integer' },
-    type: { type: 'string' },
-    created: dateTime,
-    id: { type: 'string' },
-    data: { type: 'object', additionalProperties: true },
-    metadata: {
-      type: 'object',
-      additionalProperties: true,
-      properties: { correlationId: { type: 'string' }, causationId: { type: 'string' }, timerId: { type: 'string' } },
-    },
-  },
-} as const;
-
-const list = { type: 'string', minLength: 1, maxLength: 1_000, pattern: '^[A-Za-z-]+(,[A-Za-z-]+)*$' } as const;
-
-const tailQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    stream: { ...id, description: 'One stream, e.g. payment-<paymentId>' },
-    category: { ...list, description: `Stream categories, comma-separated (${STREAM_CATEGORIES.join(', ')})` },
-    type: { ...list, description: 'Event types, comma-separated, e.g. PaymentFailed,SeatReleased' },
-    correlation: { ...id, description: 'Only events of this correlation (a paymentId, a reservationId…)' },
-    from: { type: 'string', pattern: '^(start|end|[0-9]{1,40})$', default: 'end', description: 'start, end, or a position (inclusive)' },
-  },
-} as const;
-
-interface TailQuery {
-  stream?: string;
-  category?: string;
-  type?: string;
-  correlation?: string;
-  from: string;
-}
-
-const sagaEvent = {
-  ...eventView,
-  required: [...eventView.required, 'service', 'parentId', 'cause', 'viaTimer', 'depth', 'sinceMs', 'compensation'],
-  properties: {
-    ...eventView.properties,
-    service: { type: 'string', description: 'The service whose stream it is: its lane' },
-    parentId: { ...nullable({ type: 'string' }), description: 'The event of this saga that caused it; null for a root' },
-    cause: { type: 'string', enum: ['event', 'timer', 'request', 'elsewhere'], description: 'What started it: an event of the saga, a timer, a request, or an event outside the saga' },
-    viaTimer: { type: 'boolean' },
-    depth: { type: 'integer' },
-    sinceMs: { type: 'integer', description: 'Milliseconds since its cause (or since the previous root)' },
-    compensation: { type: 'boolean', description: 'It undoes a step this saga took (a seat released, points refunded)' },
-  },
-} as const;
-
-const sagaView = {
-  type: 'object',
-  required: ['id', 'ref', 'outcome', 'durationMs', 'events'],
-  properties: {
-    id: { type: 'string' },
-    ref: { type: 'object', additionalProperties: true, description: 'Who, what and how much: paymentId, reservationId, userId, concertId, scheduleId, seatNo, amount' },
-    outcome: {
-      type: 'object',
-      required: ['status', 'compensations'],
-      properties: {
-        status: { type: 'string', enum: ['COMPLETED', 'FAILED', 'PENDING', 'UNKNOWN'] },
-        reason: { type: 'string' },
-        at: { type: 'string' },
-        compensations: { type: 'array', items: { type: 'string' } },
-        delivery: { type: 'string', description: 'The data platform delivery: PENDING, SUCCEEDED or DEAD_LETTERED (with the error)' },
-      },
-    },
-    durationMs: { type: 'integer' },
-    events: { type: 'array', items: sagaEvent, description: 'In global order' },
-  },
-} as const;
-
-const paymentSummary = {
-  type: 'object',
-  required: ['paymentId', 'reservationId', 'userId', 'status', 'requestedAt'],
-  properties: {
-    paymentId: { type: 'string' },
-    reservationId: { type: 'string' },
-    userId: { type: 'string' },
-    scheduleId: { type: 'string' },
-    seatNo: { type: 'integer' },
-    amount: { type: 'integer' },
-    status: { type: 'string', enum: ['PENDING', 'COMPLETED', 'FAILED'] },
-    requestedAt: dateTime,
-  },
-} as const;
-
-const foldedView = {
-  type: 'object',
-  required: ['streamId', 'revision', 'of', 'state', 'events'],
-  properties: {
-    streamId: { type: 'string' },
-    revision: { type: 'integer', description: 'The last revision folded; -1 before the first' },
-    of: { type: 'integer', description: "The stream's last revision" },
-    state: { description: "The aggregate's state after `revision`, as its service's evolve leaves it" },
-    events: { type: 'array', items: eventView, description: 'Every event of the stream, past `revision` too' },
-  },
-} as const;
-
-const deadLetterView = {
-  type: 'object',
-  required: ['paymentId', 'payload', 'attempts', 'lastStatus', 'lastError', 'deadLetteredAt'],
-  properties: {
-    paymentId: { type: 'string' },
-    payload: { type: 'object', additionalProperties: true, description: 'What is sent to the data platform' },
-    attempts: { type: 'integer' },
-    lastStatus: { ...nullable({ type: 'integer' }), description: 'The last HTTP status; null when nothing answered' },
-    lastError: nullable({ type: 'string' }),
-    deadLetteredAt: dateTime,
-  },
-} as const;
-
-const parkedView = {
-  type: 'object',
-  required: ['service', 'eventId', 'eventType', 'streamId', 'position', 'handler', 'attempts', 'error', 'parkedAt'],
-  properties: {
-    service: { type: 'string' },
-    eventId: { type: 'string' },
-    eventType: { type: 'string' },
-    streamId: { type: 'string' },
-    position: { type: 'string' },
-    handler: { type: 'string', description: 'The reaction that gave up' },
-    attempts: { type: 'integer' },
-    error: { type: 'string' },
-    parkedAt: dateTime,
-    lastRedrive: { type: 'object', additionalProperties: true, description: 'The last redrive, which failed too' },
-  },
-} as const;
-
-const redriveOutcome = {
-  type: 'object',
-  required: ['eventId', 'handler', 'outcome', 'redrivenAt'],
-  properties: {
-    eventId: { type: 'string' },
-    handler: { type: 'string' },
-    outcome: { type: 'string', enum: ['handled', 'failed'] },
-    error: { type: 'string' },
-    redrivenAt: dateTime,
-  },
-} as const;
-
-const none = { type: 'object', additionalProperties: false, properties: {} } as const;
-const security = [{ admin: [] }];
-const splitList = (raw: string | undefined) => (raw === undefined ? undefined : raw.split(','));
-
-/** A tool's refusal of the operator's input (an unknown category, nothing to fold) as the HTTP answer it is. */
-function refusal<T>(code: string, status: 400 | 404, work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof NothingToFold) throw new HttpProblem(status, code, error.message);
-    throw error;
-  }
-}
-
 export function adminRoutes(ctx: ApiContext): FastifyPluginAsync {
   const onRequest = adminGuard(ctx.config.adminToken);
-  const open = new Set<EventStream>();
+  const security = adminSecurity;
 
   return async (app) => {
-    app.get<{ Querystring: TailQuery }>(
-      '/admin/events',
-      {
-        onRequest,
-        schema: {
-          tags: ['admin'],
-          summary: 'Live tail: events as they are appended, as server-sent events, with the filters of concertctl tail',
-          description:
-            'Frames: `ready` once the subscription stands (data: `{after}`, the position it follows from), then an `event` per event (id: its position, data: the event), ' +
-            'and `skipped` (data: `{skipped}`) where events were dropped because the client read slower than they came (TAIL_BUFFER_EVENTS).',
-          operationId: 'tailEvents',
-          security,
-          querystring: tailQuery,
-          response: {
-            200: { description: 'A stream of server-sent events', content: { 'text/event-stream': { schema: { type: 'string' } } } },
-            ...errors(...examples.tailEvents.errors),
-          },
-        },
-      },
-      async (request, reply) => {
-        const query = request.query;
-        const filters: TailFilters = { stream: query.stream, category: splitList(query.category), type: splitList(query.type), correlation: query.correlation };
-        const { server, local } = refusal('INVALID_FILTER', 400, () => tailFilter(filters, (name) => name));
-        let start: SubscriptionStart;
-        let after: string | null;
-        if (query.from === 'end') {
-          const head = await ctx.store.headPosition();
-          start = head === null ? 'start' : { after: head };
-          after = head === null ? null : head.toString();
-        } else {
-          const at = query.from === 'start' ? 0n : BigInt(query.from);
-          start = at <= 0n ? 'start' : { after: at - 1n };
-          after = at <= 0n ? null : (at - 1n).toString();
-        }
-
-        reply.hijack();
-        const response = reply.raw;
-        response.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-store',
-          // nginx (see deploy/) would otherwise hold frames back to fill its buffer.
-          'x-accel-buffering': 'no',
-          // A tail's connection serves nothing after it: closed with the stream, it cannot hold a
-          // closing server for the keep-alive timeout (72 s) once the stream has ended.
-          connection: 'close',
-        });
-        const stream = new EventStream(response, ctx.config.tailBufferEvents);
-        open.add(stream);
-        stream.send(sseFrame('ready', { after }));
-        const subscription = ctx.store
-          .subscribe({ from: start, filter: server })
-          .pipe(onlyEvents(), filter(local))
-          .subscribe({
-            next: (event) => stream.send(sseFrame('event', eventRecord(event), event.position.toString())),
-            error: (error: unknown) => {
-              request.log.warn({ err: error }, 'live tail: the subscription failed');
-              finish();
-            },
-            complete: () => finish(),
-          });
-        const keepalive = setInterval(() => stream.comment('keepalive'), KEEPALIVE_MS);
-        function finish() {
-          clearInterval(keepalive);
-          subscription.unsubscribe();
-          ctx.closing.removeEventListener('abort', finish);
-          open.delete(stream);
-          stream.end();
-        }
-        response.once('close', finish);
-        ctx.closing.addEventListener('abort', finish);
-        if (ctx.closing.aborted) finish();
-      },
-    );
+    await app.register(liveTailRoutes(ctx));
 
     app.get<{ Querystring: { q: string } }>(
       '/admin/sagas',
@@ -392,7 +153,7 @@ export function adminRoutes(ctx: ApiContext): FastifyPluginAsync {
           summary: 'Deliveries the data platform refused for good, with their last error',
           operationId: 'listDeadLetters',
           security,
-          querystring: none,
+          querystring: noQuery,
           response: { 200: { type: 'array', items: deadLetterView, examples: [examples.listDeadLetters.response] }, ...errors(...examples.listDeadLetters.errors) },
         },
       },
@@ -435,7 +196,7 @@ export function adminRoutes(ctx: ApiContext): FastifyPluginAsync {
           summary: 'Events a reaction gave up on, minus those redriven since',
           operationId: 'listParked',
           security,
-          querystring: none,
+          querystring: noQuery,
           response: { 200: { type: 'array', items: parkedView, examples: [examples.listParked.response] }, ...errors(...examples.listParked.errors) },
         },
       },
@@ -485,8 +246,5 @@ export function adminRoutes(ctx: ApiContext): FastifyPluginAsync {
       },
     );
 
-    app.addHook('onClose', async () => {
-      for (const stream of open) stream.end();
-    });
   };
 }

@@ -47,6 +47,8 @@ COPY --from=build /app/dist/infra ./dist/infra
 COPY --from=build /app/dist/domains ./dist/domains
 COPY --from=build /app/dist/bus ./dist/bus
 COPY --from=build /app/dist/projections ./dist/projections
+# The operator console's page modules, served as they are (its libraries come with node_modules).
+COPY --from=build /app/console ./console
 USER node
 EXPOSE 3000
 CMD ["node", "dist/infra/main.js"]

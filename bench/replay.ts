@@ -24,7 +24,7 @@ import { loadConfig } from '../infra/config.js';
 import { checkInvariants } from '../infra/invariants.js';
 import { projectionCatalogue } from '../infra/cli/catalogue.js';
 import { replayCheck, type ReplayFindings } from '../infra/cli/replay-check.js';
-import { definitions } from '../infra/cli/services.js';
+import { definitions } from '../infra/inspect/definitions.js';
 import { verifiedRebuild, type VerifiedRebuild } from '../infra/cli/verified-rebuild.js';
 import { openStores } from '../infra/stores.js';
 import { integer } from './support/knobs.js';

@@ -19,7 +19,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SqliteEventStore } from '../infra/eventstore/sqlite.js';
-import { buildTrace, collectTrace } from '../infra/cli/saga-trace.js';
+import { buildTrace, collectTrace } from '../infra/inspect/saga-trace.js';
 import { paymentIdFor } from '../domains/payment/payment.js';
 import { integer } from './support/knobs.js';
 import { describeMachine } from './support/machine.js';
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
       '## What ran',
       '',
       `- **Log**: ${formatCount(knobs.payments * PER_PAYMENT)} events in a fresh SQLite event store (TRACE_EVENTS), five per completed payment: SeatHeld correlated by its reservation id, then PaymentRequested, SeatReserved, PointsDebited and PaymentCompleted correlated by the payment id, each caused by the one before.`,
-      `- **Trace**: \`collectTrace\` then \`buildTrace\` (infra/cli/saga-trace.ts), what \`concertctl trace <paymentId>\` runs, for ${knobs.runs} payments spread over the log (TRACE_RUNS), through the store adapter: reads by correlation and the payment stream, never $all. Every trace is checked: ${PER_PAYMENT} events, COMPLETED (${formatCount(events)} events in all).`,
+      `- **Trace**: \`collectTrace\` then \`buildTrace\` (infra/inspect/saga-trace.ts), what \`concertctl trace <paymentId>\` runs, for ${knobs.runs} payments spread over the log (TRACE_RUNS), through the store adapter: reads by correlation and the payment stream, never $all. Every trace is checked: ${PER_PAYMENT} events, COMPLETED (${formatCount(events)} events in all).`,
       `- **Baseline**: the raw SQLite lookup of one correlation in the same run: \`${lookup.source}\` with both JSON columns parsed, nothing else. Query plan: ${plan}.`,
       '',
       '## Figures',

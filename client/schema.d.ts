@@ -298,6 +298,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live tail: events as they are appended, as server-sent events, with the filters of concertctl tail
+         * @description Frames: `ready` once the subscription stands (data: `{after}`, the position it follows from), then an `event` per event (id: its position, data: the event), and `skipped` (data: `{skipped}`) where events were dropped because the client read slower than they came (TAIL_BUFFER_EVENTS).
+         */
+        get: operations["tailEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/sagas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find payments by payment id, reservation id or user id, newest first */
+        get: operations["findSagas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/sagas/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One saga as a causation tree, from the event store: what concertctl trace shows */
+        get: operations["traceSaga"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/streams/{streamId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A stream's events and its aggregate's state folded up to a revision: what concertctl replay shows */
+        get: operations["foldStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries the data platform refused for good, with their last error */
+        get: operations["listDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/dead-letters/{paymentId}/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a dead letter back for a fresh round of attempts, due now (concertctl dead-letters redrive) */
+        post: operations["redriveDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/parked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Events a reaction gave up on, minus those redriven since */
+        get: operations["listParked"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/parked/{eventId}/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the reactions that parked this event on it again, as their service would, and record the outcome (concertctl parked redrive) */
+        post: operations["redriveParked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2279,6 +2418,882 @@ export interface operations {
             };
             /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    tailEvents: {
+        parameters: {
+            query?: {
+                /** @description One stream, e.g. payment-<paymentId> */
+                stream?: string;
+                /** @description Stream categories, comma-separated (concert, seat, payment, points, queue, admission, ranking, delivery, parked) */
+                category?: string;
+                /** @description Event types, comma-separated, e.g. PaymentFailed,SeatReleased */
+                type?: string;
+                /** @description Only events of this correlation (a paymentId, a reservationId…) */
+                correlation?: string;
+                /** @description start, end, or a position (inclusive) */
+                from?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A stream of server-sent events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION, INVALID_FILTER */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: ADMIN_TOKEN_REQUIRED, ADMIN_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    findSagas: {
+        parameters: {
+            query: {
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "paymentId": "892ad14c-473e-532f-b294-8e88998ed6a9",
+                     *         "reservationId": "96bdacf3-7483-43f0-963d-3351059d8875",
+                     *         "userId": "ana",
+                     *         "status": "FAILED",
+                     *         "requestedAt": "2030-01-01T10:00:00.000Z",
+                     *         "scheduleId": "8e194847-2a1d-4eab-a628-f376fb8e1fe6",
+                     *         "seatNo": 1,
+                     *         "amount": 100
+                     *       }
+                     *     ]
+                     */
+                    "application/json": {
+                        paymentId: string;
+                        reservationId: string;
+                        userId: string;
+                        scheduleId?: string;
+                        seatNo?: number;
+                        amount?: number;
+                        /** @enum {string} */
+                        status: "PENDING" | "COMPLETED" | "FAILED";
+                        /** Format: date-time */
+                        requestedAt: string;
+                    }[];
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: ADMIN_TOKEN_REQUIRED, ADMIN_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    traceSaga: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A paymentId, a reservationId or any correlationId */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "892ad14c-473e-532f-b294-8e88998ed6a9",
+                     *       "ref": {
+                     *         "reservationId": "96bdacf3-7483-43f0-963d-3351059d8875",
+                     *         "userId": "ana",
+                     *         "scheduleId": "8e194847-2a1d-4eab-a628-f376fb8e1fe6",
+                     *         "seatNo": 1,
+                     *         "paymentId": "892ad14c-473e-532f-b294-8e88998ed6a9",
+                     *         "concertId": "49f14587-1a90-4d70-bfa1-702f2f83ea83",
+                     *         "amount": 100
+                     *       },
+                     *       "outcome": {
+                     *         "status": "FAILED",
+                     *         "compensations": [
+                     *           "SeatReleased"
+                     *         ],
+                     *         "reason": "INSUFFICIENT_BALANCE",
+                     *         "at": "2030-01-01T10:00:00.000Z"
+                     *       },
+                     *       "durationMs": 0,
+                     *       "events": [
+                     *         {
+                     *           "position": "6",
+                     *           "streamId": "payment-892ad14c-473e-532f-b294-8e88998ed6a9",
+                     *           "revision": 0,
+                     *           "type": "PaymentRequested",
+                     *           "created": "2030-01-01T10:00:00.000Z",
+                     *           "id": "512f934f-f904-410c-bad9-71987404badf",
+                     *           "data": {
+                     *             "paymentId": "892ad14c-473e-532f-b294-8e88998ed6a9",
+                     *             "reservationId": "96bdacf3-7483-43f0-963d-3351059d8875",
+                     *             "userId": "ana",
+                     *             "concertId": "49f14587-1a90-4d70-bfa1-702f2f83ea83",
+                     *             "scheduleId": "8e194847-2a1d-4eab-a628-f376fb8e1fe6",
+                     *             "seatNo": 1,
+                     *             "amount": 100,
+                     *             "requestedAt": "2030-01-01T10:00:00.000Z",
+                     *             "deadlineAt": "2030-01-01T10:00:30.000Z"
+                     *           },
+                     *           "metadata": {
+                     *             "correlationId": "892ad14c-473e-532f-b294-8e88998ed6a9"
+                     *           },
+                     *           "service": "payment",
+                     *           "parentId": null,
+                     *           "cause": "request",
+                     *           "viaTimer": false,
+                     *           "depth": 0,
+                     *           "sinceMs": 0,
+                     *           "compensation": false
+                     *         },
+                     *         {
+                     *           "position": "9",
+                     *           "streamId": "payment-892ad14c-473e-532f-b294-8e88998ed6a9",
+                     *           "revision": 1,
+                     *           "type": "PaymentFailed",
+                     *           "created": "2030-01-01T10:00:00.000Z",
+                     *           "id": "ade799fe-01d1-51fc-936f-0f86106af7b5",
+                     *           "data": {
+                     *             "paymentId": "892ad14c-473e-532f-b294-8e88998ed6a9",
+                     *             "reservationId": "96bdacf3-7483-43f0-963d-3351059d8875",
+                     *             "userId": "ana",
+                     *             "concertId": "49f14587-1a90-4d70-bfa1-702f2f83ea83",
+                     *             "scheduleId": "8e194847-2a1d-4eab-a628-f376fb8e1fe6",
+                     *             "seatNo": 1,
+                     *             "amount": 100,
+                     *             "reason": "INSUFFICIENT_BALANCE",
+                     *             "requestedAt": "2030-01-01T10:00:00.000Z",
+                     *             "failedAt": "2030-01-01T10:00:00.000Z"
+                     *           },
+                     *           "metadata": {
+                     *             "correlationId": "892ad14c-473e-532f-b294-8e88998ed6a9",
+                     *             "causationId": "257a1f86-f39e-5782-99a1-ae2654efeea5"
+                     *           },
+                     *           "service": "payment",
+                     *           "parentId": "257a1f86-f39e-5782-99a1-ae2654efeea5",
+                     *           "cause": "event",
+                     *           "viaTimer": false,
+                     *           "depth": 3,
+                     *           "sinceMs": 0,
+                     *           "compensation": false
+                     *         },
+                     *         {
+                     *           "position": "10",
+                     *           "streamId": "seat-8e194847-2a1d-4eab-a628-f376fb8e1fe6_1",
+                     *           "revision": 2,
+                     *           "type": "SeatReleased",
+                     *           "created": "2030-01-01T10:00:00.000Z",
+                     *           "id": "73872de5-a545-568e-9285-0ed68e093236",
+                     *           "data": {
+                     *             "paymentId": "892ad14c-473e-532f-b294-8e88998ed6a9",
+                     *             "reservationId": "96bdacf3-7483-43f0-963d-3351059d8875",
+                     *             "userId": "ana",
+                     *             "concertId": "49f14587-1a90-4d70-bfa1-702f2f83ea83",
+                     *             "scheduleId": "8e194847-2a1d-4eab-a628-f376fb8e1fe6",
+                     *             "seatNo": 1,
+                     *             "amount": 100,
+                     *             "reason": "INSUFFICIENT_BALANCE",
+                     *             "releasedAt": "2030-01-01T10:00:00.000Z"
+                     *           },
+                     *           "metadata": {
+                     *             "correlationId": "892ad14c-473e-532f-b294-8e88998ed6a9",
+                     *             "causationId": "257a1f86-f39e-5782-99a1-ae2654efeea5"
+                     *           },
+                     *           "service": "reservation",
+                     *           "parentId": "257a1f86-f39e-5782-99a1-ae2654efeea5",
+                     *           "cause": "event",
+                     *           "viaTimer": false,
+                     *           "depth": 3,
+                     *           "sinceMs": 0,
+                     *           "compensation": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        id: string;
+                        /** @description Who, what and how much: paymentId, reservationId, userId, concertId, scheduleId, seatNo, amount */
+                        ref: {
+                            [key: string]: unknown;
+                        };
+                        outcome: {
+                            /** @enum {string} */
+                            status: "COMPLETED" | "FAILED" | "PENDING" | "UNKNOWN";
+                            reason?: string;
+                            at?: string;
+                            compensations: string[];
+                            /** @description The data platform delivery: PENDING, SUCCEEDED or DEAD_LETTERED (with the error) */
+                            delivery?: string;
+                        };
+                        durationMs: number;
+                        /** @description In global order */
+                        events: {
+                            /** @description Position in $all, as a string */
+                            position: string;
+                            streamId: string;
+                            revision: number;
+                            type: string;
+                            /** Format: date-time */
+                            created: string;
+                            id: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            metadata: {
+                                correlationId?: string;
+                                causationId?: string;
+                                timerId?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description The service whose stream it is: its lane */
+                            service: string;
+                            /** @description The event of this saga that caused it; null for a root */
+                            parentId: string | null;
+                            /**
+                             * @description What started it: an event of the saga, a timer, a request, or an event outside the saga
+                             * @enum {string}
+                             */
+                            cause: "event" | "timer" | "request" | "elsewhere";
+                            viaTimer: boolean;
+                            depth: number;
+                            /** @description Milliseconds since its cause (or since the previous root) */
+                            sinceMs: number;
+                            /** @description It undoes a step this saga took (a seat released, points refunded) */
+                            compensation: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: ADMIN_TOKEN_REQUIRED, ADMIN_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Unknown id. Codes: SAGA_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    foldStream: {
+        parameters: {
+            query?: {
+                /** @description The last revision folded (inclusive); the whole stream when absent */
+                toRevision?: string;
+            };
+            header?: never;
+            path: {
+                /** @description e.g. seat-<scheduleId>_<seatNo>, payment-<paymentId> */
+                streamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "streamId": "seat-8e194847-2a1d-4eab-a628-f376fb8e1fe6_1",
+                     *       "revision": 1,
+                     *       "of": 2,
+                     *       "state": {
+                     *         "status": "RESERVED",
+                     *         "holder": {
+                     *           "reservationId": "96bdacf3-7483-43f0-963d-3351059d8875",
+                     *           "scheduleId": "8e194847-2a1d-4eab-a628-f376fb8e1fe6",
+                     *           "seatNo": 1,
+                     *           "userId": "ana",
+                     *           "price": 100,
+                     *           "expiresAt": "2030-01-01T10:05:00.000Z"
+                     *         },
+                     *         "reservedFor": "892ad14c-473e-532f-b294-8e88998ed6a9",
+                     *         "expired": [],
+                     *         "confirmed": [
+                     *           "892ad14c-473e-532f-b294-8e88998ed6a9"
+                     *         ],
+                     *         "rejected": [],
+                     *         "released": []
+                     *       },
+                     *       "events": [
+                     *         {
+                     *           "position": "5",
+                     *           "streamId": "seat-8e194847-2a1d-4eab-a628-f376fb8e1fe6_1",
+                     *           "revision": 0,
+                     *           "type": "SeatHeld",
+                     *           "created": "2030-01-01T10:00:00.000Z",
+                     *           "id": "a64fa2f4-0ee5-49e8-8f7d-07c9d7ce69bb",
+                     *           "data": {
+                     *             "reservationId": "96bdacf3-7483-43f0-963d-3351059d8875",
+                     *             "scheduleId": "8e194847-2a1d-4eab-a628-f376fb8e1fe6",
+                     *             "seatNo": 1,
+                     *             "userId": "ana",
+                     *             "price": 100,
+                     *             "heldAt": "2030-01-01T10:00:00.000Z",
+                     *             "expiresAt": "2030-01-01T10:05:00.000Z"
+                     *           },
+                     *           "metadata": {
+                     *             "correlationId": "96bdacf3-7483-43f0-963d-3351059d8875"
+                     *           }
+                     *         },
+                     *         {
+                     *           "position": "7",
+                     *           "streamId": "seat-8e194847-2a1d-4eab-a628-f376fb8e1fe6_1",
+                     *           "revision": 1,
+                     *           "type": "SeatReserved",
+                     *           "created": "2030-01-01T10:00:00.000Z",
+                     *           "id": "9b472442-ddcb-5767-81c9-bab358379f4e",
+                     *           "data": {
+                     *             "paymentId": "892ad14c-473e-532f-b294-8e88998ed6a9",
+                     *             "reservationId": "96bdacf3-7483-43f0-963d-3351059d8875",
+                     *             "userId": "ana",
+                     *             "concertId": "49f14587-1a90-4d70-bfa1-702f2f83ea83",
+                     *             "scheduleId": "8e194847-2a1d-4eab-a628-f376fb8e1fe6",
+                     *             "seatNo": 1,
+                     *             "amount": 100,
+                     *             "reservedAt": "2030-01-01T10:00:00.000Z"
+                     *           },
+                     *           "metadata": {
+                     *             "correlationId": "892ad14c-473e-532f-b294-8e88998ed6a9",
+                     *             "causationId": "512f934f-f904-410c-bad9-71987404badf"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        streamId: string;
+                        /** @description The last revision folded; -1 before the first */
+                        revision: number;
+                        /** @description The stream's last revision */
+                        of: number;
+                        /** @description The aggregate's state after `revision`, as its service's evolve leaves it */
+                        state: unknown;
+                        /** @description Every event of the stream, past `revision` too */
+                        events: {
+                            /** @description Position in $all, as a string */
+                            position: string;
+                            streamId: string;
+                            revision: number;
+                            type: string;
+                            /** Format: date-time */
+                            created: string;
+                            id: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            metadata: {
+                                correlationId?: string;
+                                causationId?: string;
+                                timerId?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: ADMIN_TOKEN_REQUIRED, ADMIN_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Unknown id. Codes: STREAM_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    listDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "paymentId": "e3a172ae-4d7a-57ab-9436-82bc0c800d3a",
+                     *         "payload": {
+                     *           "paymentId": "e3a172ae-4d7a-57ab-9436-82bc0c800d3a",
+                     *           "reservationId": "24cd38e5-a9e2-47d6-ac9c-a9a408f46cc0",
+                     *           "userId": "ben",
+                     *           "concertId": "49f14587-1a90-4d70-bfa1-702f2f83ea83",
+                     *           "scheduleId": "8e194847-2a1d-4eab-a628-f376fb8e1fe6",
+                     *           "seatNo": 2,
+                     *           "amount": 100,
+                     *           "paidAt": "2030-01-01T10:00:00.000Z"
+                     *         },
+                     *         "attempts": 1,
+                     *         "lastStatus": 400,
+                     *         "lastError": "HTTP 400: {\"message\":\"schema mismatch\"}",
+                     *         "deadLetteredAt": "2030-01-01T10:00:00.000Z"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": {
+                        paymentId: string;
+                        /** @description What is sent to the data platform */
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        attempts: number;
+                        /** @description The last HTTP status; null when nothing answered */
+                        lastStatus: number | null;
+                        lastError: string | null;
+                        /** Format: date-time */
+                        deadLetteredAt: string;
+                    }[];
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: ADMIN_TOKEN_REQUIRED, ADMIN_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    redriveDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paymentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "paymentId": "e3a172ae-4d7a-57ab-9436-82bc0c800d3a",
+                     *       "dueAt": "2030-01-01T10:02:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        paymentId: string;
+                        /** Format: date-time */
+                        dueAt: string;
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: ADMIN_TOKEN_REQUIRED, ADMIN_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Unknown id. Codes: DELIVERY_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Refused by the current state. Codes: NOT_DEAD_LETTERED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    listParked: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "service": "point",
+                     *         "eventId": "eb52754c-d666-5c3d-82e2-cef304fc55e1",
+                     *         "eventType": "SeatReserved",
+                     *         "streamId": "seat-8e194847-2a1d-4eab-a628-f376fb8e1fe6_2",
+                     *         "position": "14",
+                     *         "handler": "point.debitOnSeatReserved",
+                     *         "attempts": 5,
+                     *         "error": "Error: wallet unreachable",
+                     *         "parkedAt": "2030-01-01T10:02:00.000Z"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": {
+                        service: string;
+                        eventId: string;
+                        eventType: string;
+                        streamId: string;
+                        position: string;
+                        /** @description The reaction that gave up */
+                        handler: string;
+                        attempts: number;
+                        error: string;
+                        /** Format: date-time */
+                        parkedAt: string;
+                        /** @description The last redrive, which failed too */
+                        lastRedrive?: {
+                            [key: string]: unknown;
+                        };
+                    }[];
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: ADMIN_TOKEN_REQUIRED, ADMIN_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    redriveParked: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "eventId": "eb52754c-d666-5c3d-82e2-cef304fc55e1",
+                     *         "handler": "point.debitOnSeatReserved",
+                     *         "outcome": "handled",
+                     *         "redrivenAt": "2030-01-01T10:02:00.000Z"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": {
+                        eventId: string;
+                        handler: string;
+                        /** @enum {string} */
+                        outcome: "handled" | "failed";
+                        error?: string;
+                        /** Format: date-time */
+                        redrivenAt: string;
+                    }[];
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: ADMIN_TOKEN_REQUIRED, ADMIN_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Unknown id. Codes: PARKED_EVENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Refused by the current state. Codes: CANNOT_REDRIVE */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -49,6 +49,8 @@ export interface Config {
   mockDataPlatformFailureRate: number;
   mockDataPlatformLatencyMs: number;
   readYourWritesMs: number;
+  /** Events a live tail (GET /admin/events) holds for a browser that reads slower than they come; past it they are skipped and counted. */
+  tailBufferEvents: number;
   /** Which share of each service's work this process does (SERVICE_INSTANCE of SERVICE_INSTANCES). */
   partition: Partition;
   /** `--cluster`: processes of every service and of the api (the projector is always one); at most MAX_PARTITIONS. */
@@ -174,6 +176,7 @@ export function loadConfig(env: Env = process.env): Config {
     mockDataPlatformFailureRate: fraction(env, 'MOCK_DATA_PLATFORM_FAILURE_RATE', 0.2),
     mockDataPlatformLatencyMs: integer(env, 'MOCK_DATA_PLATFORM_LATENCY_MS', 20),
     readYourWritesMs: integer(env, 'READ_YOUR_WRITES_MS', 2_000),
+    tailBufferEvents: integer(env, 'TAIL_BUFFER_EVENTS', 1_000, 1),
     partition: partition(env),
     clusterInstances: clusterInstances(env),
     clusterGroups: optional(env, 'CLUSTER_GROUPS'),

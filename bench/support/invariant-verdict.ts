@@ -2,7 +2,7 @@ import type { Config } from '../../infra/config.js';
 import { checkInvariants, type InvariantResult } from '../../infra/invariants.js';
 import type { Stores } from '../../infra/stores.js';
 import { replayCheck } from '../../infra/cli/replay-check.js';
-import { definitions } from '../../infra/cli/services.js';
+import { definitions } from '../../infra/inspect/definitions.js';
 import { verdictSection as reportSection } from './verdict.js';
 
 /**

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../infra/config.js';
 import { checkInvariants, type InvariantResult } from '../../infra/invariants.js';
 import { replayCheck } from '../../infra/cli/replay-check.js';
-import { definitions } from '../../infra/cli/services.js';
+import { definitions } from '../../infra/inspect/definitions.js';
 import { openStores } from '../../infra/stores.js';
 import type { ReceivedReservation } from '../../domains/dataplatform/mock-server.js';
 import { markdownTable } from './table.js';

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { checkInvariants } from '../invariants.js';
 import { milliseconds } from './options.js';
 import { replayCheck } from './replay-check.js';
-import { definitions } from './services.js';
+import { definitions } from '../inspect/definitions.js';
 import { createOutput } from './output.js';
 import { withStores } from './session.js';
 

@@ -48,16 +48,4 @@ export function eventLine(event: RecordedEvent, color: Colors, columns?: number)
   ].join('  ');
 }
 
-/** An event as a JSON line: everything a script needs, positions as strings. */
-export function eventRecord(event: RecordedEvent): Record<string, unknown> {
-  return {
-    position: event.position.toString(),
-    streamId: event.streamId,
-    revision: event.revision,
-    type: event.type,
-    created: event.created.toISOString(),
-    id: event.id,
-    data: event.data,
-    metadata: event.metadata,
-  };
-}
+export { eventRecord } from '../inspect/event-record.js';

@@ -1,5 +1,5 @@
-import { serviceOf } from './owners.js';
-import { rootCause, walk, type SagaTrace, type TraceNode } from './saga-trace.js';
+import { serviceOf } from '../inspect/owners.js';
+import { rootCause, walk, type SagaTrace, type TraceNode } from '../inspect/saga-trace.js';
 
 /**
  * A saga as a Mermaid sequence diagram: services are participants, and each

@@ -24,19 +24,8 @@ export function colorWanted(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv =
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
-/** bigints as strings (positions), Sets as arrays and Maps as objects (aggregate states). */
-export function toJson(value: unknown, indent?: number): string {
-  return JSON.stringify(
-    value,
-    (_key, v: unknown) => {
-      if (typeof v === 'bigint') return v.toString();
-      if (v instanceof Set) return [...v];
-      if (v instanceof Map) return Object.fromEntries(v);
-      return v;
-    },
-    indent,
-  );
-}
+export { toJson } from '../inspect/json.js';
+import { toJson } from '../inspect/json.js';
 
 export function createOutput(options: { json?: boolean }): Output {
   const json = options.json === true;
@@ -57,10 +46,4 @@ export function createOutput(options: { json?: boolean }): Output {
   };
 }
 
-/** A failure the operator can act on: printed as its message alone, exit 1, no stack. */
-export class CliError extends Error {
-  override readonly name = 'CliError';
-}
-
-/** Options that cannot mean anything (an unknown name, filters that exclude each other): exit 2, as for a usage error, with the valid names. */
-export class UsageError extends CliError {}
+export { CliError, UsageError } from '../inspect/errors.js';

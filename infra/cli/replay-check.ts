@@ -3,7 +3,7 @@ import { isStreamNotFound } from '../eventstore/errors.js';
 import type { Stores } from '../stores.js';
 import type { ServiceDefinition } from '../../bus/service.js';
 import { runReaction } from '../../bus/reactions.js';
-import { allEvents } from './all-events.js';
+import { allEvents } from '../inspect/all-events.js';
 import { projectionCatalogue } from './catalogue.js';
 import { compare, projectInMemory } from './verified-rebuild.js';
 

@@ -1,8 +1,6 @@
 import { Command } from 'commander';
-import { fold, type DomainEvent } from '../../bus/decider.js';
-import { isStreamNotFound } from '../eventstore/errors.js';
-import type { RecordedEvent } from '../eventstore/port.js';
-import { aggregateOf, CATEGORIES } from './owners.js';
+import { CATEGORIES } from '../inspect/owners.js';
+import { foldStream, NothingToFold, type FoldedStream } from '../inspect/fold.js';
 import { revision, time } from './options.js';
 import { createOutput, toJson } from './output.js';
 import { summarize, typeColor } from './describe.js';
@@ -15,8 +13,6 @@ interface ReplayOptions {
   json?: boolean;
 }
 
-const asDomain = (event: RecordedEvent): DomainEvent => ({ type: event.type, data: event.data });
-
 export function replayCommand(): Command {
   return new Command('replay')
     .description("fold one stream with its service's aggregate and show the state, at the end or at a revision or time")
@@ -27,36 +23,26 @@ export function replayCommand(): Command {
     .option('--json', 'one JSON object per line: each step with --steps, then the final state')
     .action(async (streamId: string, options: ReplayOptions) => {
       const out = createOutput(options);
-      const aggregate = aggregateOf(streamId);
-      if (!aggregate) {
-        out.note(`${streamId}: no aggregate owns this stream; known categories: ${CATEGORIES.join(', ')}`);
-        process.exitCode = 1;
-        return;
-      }
       await withStores(async ({ events: store }) => {
-        let recorded: RecordedEvent[];
+        let folded: FoldedStream;
         try {
-          recorded = await store.readStream(streamId);
+          folded = await foldStream(store, streamId, options);
         } catch (error) {
-          if (!isStreamNotFound(error)) throw error;
-          out.note(`${streamId}: no such stream`);
+          if (!(error instanceof NothingToFold)) throw error;
+          out.note(error.message);
           process.exitCode = 1;
           return;
         }
-        const upTo = recorded.filter(
-          (event) =>
-            (options.toRevision === undefined || event.revision <= options.toRevision) &&
-            (options.toTime === undefined || event.created.getTime() <= options.toTime.getTime()),
-        );
-        let state = aggregate.initialState();
-        for (const event of upTo) {
-          state = fold(aggregate, [asDomain(event)], state);
-          if (!options.steps) continue;
-          out.record({ revision: event.revision, position: event.position, type: event.type, created: event.created.toISOString(), data: event.data, state });
-          out.line(
-            `${out.color.cyan(`@${event.revision}`)}  ${typeColor(event.type, out.color)(event.type)}  ${out.color.dim(event.created.toISOString())}  ${summarize(event.data)}`,
-          );
-          out.line(indent(toJson(state, 2)));
+        const { events: recorded, state } = folded;
+        const upTo = folded.steps.map((step) => step.event);
+        if (options.steps) {
+          for (const { event, state: after } of folded.steps) {
+            out.record({ revision: event.revision, position: event.position, type: event.type, created: event.created.toISOString(), data: event.data, state: after });
+            out.line(
+              `${out.color.cyan(`@${event.revision}`)}  ${typeColor(event.type, out.color)(event.type)}  ${out.color.dim(event.created.toISOString())}  ${summarize(event.data)}`,
+            );
+            out.line(indent(toJson(after, 2)));
+          }
         }
         const last = upTo.at(-1);
         const head = recorded.at(-1)!;

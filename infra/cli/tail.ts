@@ -1,60 +1,18 @@
 import { Command } from 'commander';
 import { filter, take, type Observable } from 'rxjs';
-import type { EventFilter, RecordedEvent, SubscriptionStart } from '../eventstore/port.js';
+import type { RecordedEvent, SubscriptionStart } from '../eventstore/port.js';
 import { onlyEvents } from '../eventstore/messages.js';
-import { categoryOf, categoryOfService, EVENT_TYPES, STREAM_CATEGORIES } from './owners.js';
+import { STREAM_CATEGORIES } from '../inspect/owners.js';
+import { tailFilter, type TailFilters } from '../inspect/tail-filter.js';
 import { count, from as parseFrom, subscriptionStart, type From } from './options.js';
-import { createOutput, UsageError } from './output.js';
+import { createOutput } from './output.js';
 import { eventLine, eventRecord } from './describe.js';
 import { withStores } from './session.js';
 
-export interface TailOptions {
-  stream?: string;
-  category?: string[];
-  type?: string[];
+interface TailOptions extends TailFilters {
   from: From;
-  correlation?: string;
   limit?: number;
   json?: boolean;
-}
-
-const list = (names: readonly string[]) => names.join(', ');
-
-/** A category or event type that no stream or service has would print nothing, forever: refuse it and say what exists. */
-function checkNames(options: TailOptions): void {
-  for (const category of options.category ?? []) {
-    if (STREAM_CATEGORIES.includes(category)) continue;
-    const owned = categoryOfService(category);
-    const hint = owned ? ` (${category} is a service; its streams are ${owned}-…)` : '';
-    throw new UsageError(`--category ${category}: no such stream category${hint}; the categories are: ${list(STREAM_CATEGORIES)}`);
-  }
-  for (const type of options.type ?? []) {
-    if (!EVENT_TYPES.includes(type)) throw new UsageError(`--type ${type}: no such event type; the types are: ${list(EVENT_TYPES)}`);
-  }
-  if (options.stream !== undefined && !STREAM_CATEGORIES.includes(categoryOf(options.stream))) {
-    throw new UsageError(`--stream ${options.stream}: not a stream of any category; streams are named <category>-<id>, the categories are: ${list(STREAM_CATEGORIES)}`);
-  }
-}
-
-/**
- * The filters, combined: stream AND category AND type AND correlation. The
- * store filters by stream prefix and type; the exact stream and the
- * correlation are checked here. A stream outside the categories asked for
- * could never match, so that pair is refused rather than left to wait.
- */
-export function tailFilter(options: TailOptions): { server: EventFilter; local: (event: RecordedEvent) => boolean } {
-  checkNames(options);
-  const { stream, category } = options;
-  if (stream !== undefined && category !== undefined && !category.includes(categoryOf(stream))) {
-    throw new UsageError(`--stream ${stream} is in category ${categoryOf(stream)}, not in --category ${list(category)}: together they match nothing`);
-  }
-  const prefixes = stream !== undefined ? [stream] : category?.map((c) => `${c}-`);
-  return {
-    server: { streamPrefixes: prefixes, eventTypes: options.type },
-    local: (event) =>
-      (stream === undefined || event.streamId === stream) &&
-      (options.correlation === undefined || event.metadata.correlationId === options.correlation),
-  };
 }
 
 /** Resolves when SIGINT or SIGTERM arrives, or when `until` settles first; always forgets its handlers. */

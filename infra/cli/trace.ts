@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { createOutput, type Output } from './output.js';
 import { eventRecord, summarize, typeColor, streamAt } from './describe.js';
-import { serviceOf } from './owners.js';
-import { buildTrace, collectTrace, REF_FIELDS, rootCause, walk, type SagaTrace, type TraceNode } from './saga-trace.js';
+import { serviceOf } from '../inspect/owners.js';
+import { buildTrace, collectTrace, REF_FIELDS, rootCause, walk, type SagaTrace, type TraceNode } from '../inspect/saga-trace.js';
 import { mermaidSequence } from './mermaid.js';
 import { withStores } from './session.js';
 

@@ -3,7 +3,7 @@ import type { Position } from '../eventstore/port.js';
 import type { Doc } from '../readstore/port.js';
 import type { Stores } from '../stores.js';
 import { rebuild, type AnyProjection, type RebuildProgress } from '../../bus/projection.js';
-import { allEvents } from './all-events.js';
+import { allEvents } from '../inspect/all-events.js';
 
 /**
  * A rebuild that proves itself: the live model is snapshotted first, brought

@@ -64,6 +64,12 @@ const userTokenRefusals: ErrorExample[] = [
 
 const badCursor: ErrorExample = { statusCode: 400, code: 'INVALID_CURSOR', error: 'Bad Request', message: 'cursor is not one this server handed out' };
 
+/** The admin guard's refusals, shared by every admin route. */
+const adminRefusals: ErrorExample[] = [
+  { statusCode: 401, code: 'ADMIN_TOKEN_REQUIRED', error: 'Unauthorized', message: 'this route needs Authorization: Bearer <admin token>' },
+  { statusCode: 401, code: 'ADMIN_TOKEN_INVALID', error: 'Unauthorized', message: 'the admin token is wrong' },
+];
+
 const invalid = (message: string): ErrorExample => ({ statusCode: 400, code: 'FST_ERR_VALIDATION', error: 'Bad Request', message });
 
 export const examples = {
@@ -79,8 +85,7 @@ export const examples = {
     },
     errors: [
       invalid("body must have required property 'title'"),
-      { statusCode: 401, code: 'ADMIN_TOKEN_REQUIRED', error: 'Unauthorized', message: 'this route needs Authorization: Bearer <admin token>' },
-      { statusCode: 401, code: 'ADMIN_TOKEN_INVALID', error: 'Unauthorized', message: 'the admin token is wrong' },
+      ...adminRefusals,
       tooLarge,
       keyReused,
     ],
@@ -343,5 +348,293 @@ export const examples = {
   },
   getMetrics: {
     errors: [invalid('querystring must NOT have additional properties')],
+  },
+  tailEvents: {
+    errors: [
+      invalid('querystring/from must match pattern "^(start|end|[0-9]{1,40})$"'),
+      {
+        statusCode: 400,
+        code: 'INVALID_FILTER',
+        error: 'Bad Request',
+        message:
+          'category reservation: no such stream category (reservation is a service; its streams are seat-…); the categories are: concert, seat, payment, points, queue, admission, ranking, delivery, parked',
+      },
+      ...adminRefusals,
+    ],
+  },
+  findSagas: {
+    response: [
+      {
+        paymentId: '892ad14c-473e-532f-b294-8e88998ed6a9',
+        reservationId: '96bdacf3-7483-43f0-963d-3351059d8875',
+        userId: 'ana',
+        status: 'FAILED',
+        requestedAt: '2030-01-01T10:00:00.000Z',
+        scheduleId: '8e194847-2a1d-4eab-a628-f376fb8e1fe6',
+        seatNo: 1,
+        amount: 100
+      }
+    ],
+    errors: [invalid("querystring must have required property 'q'"), ...adminRefusals],
+  },
+  traceSaga: {
+    response: {
+      id: '892ad14c-473e-532f-b294-8e88998ed6a9',
+      ref: {
+        reservationId: '96bdacf3-7483-43f0-963d-3351059d8875',
+        userId: 'ana',
+        scheduleId: '8e194847-2a1d-4eab-a628-f376fb8e1fe6',
+        seatNo: 1,
+        paymentId: '892ad14c-473e-532f-b294-8e88998ed6a9',
+        concertId: '49f14587-1a90-4d70-bfa1-702f2f83ea83',
+        amount: 100
+      },
+      outcome: {
+        status: 'FAILED',
+        compensations: [
+          'SeatReleased'
+        ],
+        reason: 'INSUFFICIENT_BALANCE',
+        at: '2030-01-01T10:00:00.000Z'
+      },
+      durationMs: 0,
+      events: [
+        {
+          position: '6',
+          streamId: 'payment-892ad14c-473e-532f-b294-8e88998ed6a9',
+          revision: 0,
+          type: 'PaymentRequested',
+          created: '2030-01-01T10:00:00.000Z',
+          id: '512f934f-f904-410c-bad9-71987404badf',
+          data: {
+            paymentId: '892ad14c-473e-532f-b294-8e88998ed6a9',
+            reservationId: '96bdacf3-7483-43f0-963d-3351059d8875',
+            userId: 'ana',
+            concertId: '49f14587-1a90-4d70-bfa1-702f2f83ea83',
+            scheduleId: '8e194847-2a1d-4eab-a628-f376fb8e1fe6',
+            seatNo: 1,
+            amount: 100,
+            requestedAt: '2030-01-01T10:00:00.000Z',
+            deadlineAt: '2030-01-01T10:00:30.000Z'
+          },
+          metadata: {
+            correlationId: '892ad14c-473e-532f-b294-8e88998ed6a9'
+          },
+          service: 'payment',
+          parentId: null,
+          cause: 'request',
+          viaTimer: false,
+          depth: 0,
+          sinceMs: 0,
+          compensation: false
+        },
+        {
+          position: '9',
+          streamId: 'payment-892ad14c-473e-532f-b294-8e88998ed6a9',
+          revision: 1,
+          type: 'PaymentFailed',
+          created: '2030-01-01T10:00:00.000Z',
+          id: 'ade799fe-01d1-51fc-936f-0f86106af7b5',
+          data: {
+            paymentId: '892ad14c-473e-532f-b294-8e88998ed6a9',
+            reservationId: '96bdacf3-7483-43f0-963d-3351059d8875',
+            userId: 'ana',
+            concertId: '49f14587-1a90-4d70-bfa1-702f2f83ea83',
+            scheduleId: '8e194847-2a1d-4eab-a628-f376fb8e1fe6',
+            seatNo: 1,
+            amount: 100,
+            reason: 'INSUFFICIENT_BALANCE',
+            requestedAt: '2030-01-01T10:00:00.000Z',
+            failedAt: '2030-01-01T10:00:00.000Z'
+          },
+          metadata: {
+            correlationId: '892ad14c-473e-532f-b294-8e88998ed6a9',
+            causationId: '257a1f86-f39e-5782-99a1-ae2654efeea5'
+          },
+          service: 'payment',
+          parentId: '257a1f86-f39e-5782-99a1-ae2654efeea5',
+          cause: 'event',
+          viaTimer: false,
+          depth: 3,
+          sinceMs: 0,
+          compensation: false
+        },
+        {
+          position: '10',
+          streamId: 'seat-8e194847-2a1d-4eab-a628-f376fb8e1fe6_1',
+          revision: 2,
+          type: 'SeatReleased',
+          created: '2030-01-01T10:00:00.000Z',
+          id: '73872de5-a545-568e-9285-0ed68e093236',
+          data: {
+            paymentId: '892ad14c-473e-532f-b294-8e88998ed6a9',
+            reservationId: '96bdacf3-7483-43f0-963d-3351059d8875',
+            userId: 'ana',
+            concertId: '49f14587-1a90-4d70-bfa1-702f2f83ea83',
+            scheduleId: '8e194847-2a1d-4eab-a628-f376fb8e1fe6',
+            seatNo: 1,
+            amount: 100,
+            reason: 'INSUFFICIENT_BALANCE',
+            releasedAt: '2030-01-01T10:00:00.000Z'
+          },
+          metadata: {
+            correlationId: '892ad14c-473e-532f-b294-8e88998ed6a9',
+            causationId: '257a1f86-f39e-5782-99a1-ae2654efeea5'
+          },
+          service: 'reservation',
+          parentId: '257a1f86-f39e-5782-99a1-ae2654efeea5',
+          cause: 'event',
+          viaTimer: false,
+          depth: 3,
+          sinceMs: 0,
+          compensation: true
+        }
+      ]
+    },
+    errors: [
+      invalid('params/id must NOT have more than 128 characters'),
+      { statusCode: 404, code: 'SAGA_NOT_FOUND', error: 'Not Found', message: 'no events for nope: not a paymentId, reservationId or correlationId in this store' },
+      ...adminRefusals,
+    ],
+  },
+  foldStream: {
+    response: {
+      streamId: 'seat-8e194847-2a1d-4eab-a628-f376fb8e1fe6_1',
+      revision: 1,
+      of: 2,
+      state: {
+        status: 'RESERVED',
+        holder: {
+          reservationId: '96bdacf3-7483-43f0-963d-3351059d8875',
+          scheduleId: '8e194847-2a1d-4eab-a628-f376fb8e1fe6',
+          seatNo: 1,
+          userId: 'ana',
+          price: 100,
+          expiresAt: '2030-01-01T10:05:00.000Z'
+        },
+        reservedFor: '892ad14c-473e-532f-b294-8e88998ed6a9',
+        expired: [],
+        confirmed: [
+          '892ad14c-473e-532f-b294-8e88998ed6a9'
+        ],
+        rejected: [],
+        released: []
+      },
+      events: [
+        {
+          position: '5',
+          streamId: 'seat-8e194847-2a1d-4eab-a628-f376fb8e1fe6_1',
+          revision: 0,
+          type: 'SeatHeld',
+          created: '2030-01-01T10:00:00.000Z',
+          id: 'a64fa2f4-0ee5-49e8-8f7d-07c9d7ce69bb',
+          data: {
+            reservationId: '96bdacf3-7483-43f0-963d-3351059d8875',
+            scheduleId: '8e194847-2a1d-4eab-a628-f376fb8e1fe6',
+            seatNo: 1,
+            userId: 'ana',
+            price: 100,
+            heldAt: '2030-01-01T10:00:00.000Z',
+            expiresAt: '2030-01-01T10:05:00.000Z'
+          },
+          metadata: {
+            correlationId: '96bdacf3-7483-43f0-963d-3351059d8875'
+          }
+        },
+        {
+          position: '7',
+          streamId: 'seat-8e194847-2a1d-4eab-a628-f376fb8e1fe6_1',
+          revision: 1,
+          type: 'SeatReserved',
+          created: '2030-01-01T10:00:00.000Z',
+          id: '9b472442-ddcb-5767-81c9-bab358379f4e',
+          data: {
+            paymentId: '892ad14c-473e-532f-b294-8e88998ed6a9',
+            reservationId: '96bdacf3-7483-43f0-963d-3351059d8875',
+            userId: 'ana',
+            concertId: '49f14587-1a90-4d70-bfa1-702f2f83ea83',
+            scheduleId: '8e194847-2a1d-4eab-a628-f376fb8e1fe6',
+            seatNo: 1,
+            amount: 100,
+            reservedAt: '2030-01-01T10:00:00.000Z'
+          },
+          metadata: {
+            correlationId: '892ad14c-473e-532f-b294-8e88998ed6a9',
+            causationId: '512f934f-f904-410c-bad9-71987404badf'
+          }
+        }
+      ]
+    },
+    errors: [
+      invalid('querystring/toRevision must match pattern "^[0-9]{1,9}$"'),
+      { statusCode: 404, code: 'STREAM_NOT_FOUND', error: 'Not Found', message: 'seat-nope: no such stream' },
+      ...adminRefusals,
+    ],
+  },
+  listDeadLetters: {
+    response: [
+      {
+        paymentId: 'e3a172ae-4d7a-57ab-9436-82bc0c800d3a',
+        payload: {
+          paymentId: 'e3a172ae-4d7a-57ab-9436-82bc0c800d3a',
+          reservationId: '24cd38e5-a9e2-47d6-ac9c-a9a408f46cc0',
+          userId: 'ben',
+          concertId: '49f14587-1a90-4d70-bfa1-702f2f83ea83',
+          scheduleId: '8e194847-2a1d-4eab-a628-f376fb8e1fe6',
+          seatNo: 2,
+          amount: 100,
+          paidAt: '2030-01-01T10:00:00.000Z'
+        },
+        attempts: 1,
+        lastStatus: 400,
+        lastError: 'HTTP 400: {"message":"schema mismatch"}',
+        deadLetteredAt: '2030-01-01T10:00:00.000Z'
+      }
+    ],
+    errors: [invalid('querystring must NOT have additional properties'), ...adminRefusals],
+  },
+  redriveDeadLetter: {
+    response: {
+      paymentId: 'e3a172ae-4d7a-57ab-9436-82bc0c800d3a',
+      dueAt: '2030-01-01T10:02:00.000Z'
+    },
+    errors: [
+      invalid('params/paymentId must NOT have more than 128 characters'),
+      { statusCode: 404, code: 'DELIVERY_NOT_FOUND', error: 'Not Found', message: 'no delivery for this payment' },
+      { statusCode: 409, code: 'NOT_DEAD_LETTERED', error: 'Conflict', message: `delivery ${ids.paymentId} is SUCCEEDED, not dead-lettered` },
+      ...adminRefusals,
+    ],
+  },
+  listParked: {
+    response: [
+      {
+        service: 'point',
+        eventId: 'eb52754c-d666-5c3d-82e2-cef304fc55e1',
+        eventType: 'SeatReserved',
+        streamId: 'seat-8e194847-2a1d-4eab-a628-f376fb8e1fe6_2',
+        position: '14',
+        handler: 'point.debitOnSeatReserved',
+        attempts: 5,
+        error: 'Error: wallet unreachable',
+        parkedAt: '2030-01-01T10:02:00.000Z'
+      }
+    ],
+    errors: [invalid('querystring must NOT have additional properties'), ...adminRefusals],
+  },
+  redriveParked: {
+    response: [
+      {
+        eventId: 'eb52754c-d666-5c3d-82e2-cef304fc55e1',
+        handler: 'point.debitOnSeatReserved',
+        outcome: 'handled',
+        redrivenAt: '2030-01-01T10:02:00.000Z'
+      }
+    ],
+    errors: [
+      invalid('params/eventId must NOT have more than 128 characters'),
+      { statusCode: 404, code: 'PARKED_EVENT_NOT_FOUND', error: 'Not Found', message: 'no parked event nope (already redriven, or never parked)' },
+      { statusCode: 409, code: 'CANNOT_REDRIVE', error: 'Conflict', message: 'point has no reaction named point.retired any more; nothing to redrive it with' },
+      ...adminRefusals,
+    ],
   },
 } as const satisfies Record<string, { request?: object; response?: object; errors: readonly ErrorExample[] }>;

@@ -10,6 +10,8 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { ReadSide } from './read-side.js';
 import { operationsRoutes } from './operations.js';
+import { adminRoutes } from './admin-routes.js';
+import { consolePage } from './console-page.js';
 import './correlation.js';
 import './identity.js';
 import { concertRoutes } from '../../domains/concert/routes.js';
@@ -101,6 +103,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         { name: 'payments', description: 'Paying for a hold: the saga' },
         { name: 'ranking', description: 'Fastest sell-outs' },
         { name: 'operations', description: 'Health, metrics, saga traces' },
+        { name: 'admin', description: "The operator's tools (what concertctl and the console at /console show): live tail, sagas, streams, dead letters and parked reactions with their redrives" },
       ],
       components: {
         securitySchemes: {
@@ -139,6 +142,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(paymentRoutes(ctx));
   await app.register(rankingRoutes(ctx));
   await app.register(operationsRoutes(ctx));
+  await app.register(adminRoutes(ctx));
+  await app.register(consolePage());
 
   const stopWatching = deps.metrics.watchSagas(deps.store, app.log);
   app.addHook('onClose', async () => stopWatching());

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { sagaStore } from './saga-store.js';
-import { collectTrace } from '../../infra/cli/saga-trace.js';
+import { collectTrace } from '../../infra/inspect/saga-trace.js';
 import { paymentIdFor, paymentStream } from '../../domains/payment/payment.js';
 import type { EventStore, RecordedEvent } from '../../infra/eventstore/port.js';
 

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { startTestSystem } from '../support/system.js';
 import { cli, jsonLines } from './cli.js';
-import { buildTrace, collectTrace, walk, type SagaTrace } from '../../infra/cli/saga-trace.js';
+import { buildTrace, collectTrace, walk, type SagaTrace } from '../../infra/inspect/saga-trace.js';
 import { holdSeat } from '../../domains/reservation/hold-seat.js';
 import { requestPayment } from '../../domains/payment/request-payment.js';
 import { buildMockDataPlatform } from '../../domains/dataplatform/mock-server.js';

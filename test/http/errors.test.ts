@@ -5,6 +5,9 @@ import { startTestSystem } from '../support/system.js';
 import { startTestApi, schedule, QUEUE_SECRET } from '../support/api.js';
 import { sign } from '../../domains/queue/token.js';
 import { holdSeat } from '../../domains/reservation/hold-seat.js';
+import { seatStream } from '../../domains/reservation/seat.js';
+import { park } from '../../bus/parking.js';
+import { reactionSubscriber } from '../../bus/reactions.js';
 import { examples } from '../../infra/http/examples.js';
 import type { ErrorExample } from '../../infra/http/schemas.js';
 import type { ApiClient } from '../../client/index.js';
@@ -71,6 +74,11 @@ t.test('every documented error answer, asked for through the typed client, is th
     IDENTITY_UNAVAILABLE: () => send(noKeys, ana),
   });
 
+  /** The admin guard's two refusals of one admin route: no token, and a wrong one. */
+  const adminRefused = (without: Ask, withHeaders: (headers: Record<string, string>) => ReturnType<Ask>): Record<string, Ask> => ({
+    ADMIN_TOKEN_REQUIRED: without,
+    ADMIN_TOKEN_INVALID: () => withHeaders({ authorization: 'Bearer wrong' }),
+  });
   const asks: Record<keyof typeof examples, Record<string, Ask>> = {
     registerConcert: {
       FST_ERR_VALIDATION: () => client.POST('/concerts', { ...admin, body: { schedules: [schedule()] } as never }),
@@ -181,6 +189,66 @@ t.test('every documented error answer, asked for through the typed client, is th
     listSoldOut: { FST_ERR_VALIDATION: () => client.GET('/rankings/sold-out', { params: { query: { limit: 0 } } }) },
     getHealth: { FST_ERR_VALIDATION: () => client.GET('/health', { params: unknownQuery }) },
     getMetrics: { FST_ERR_VALIDATION: () => client.GET('/metrics', { params: unknownQuery }) },
+    tailEvents: {
+      FST_ERR_VALIDATION: () => client.GET('/admin/events', { ...admin, params: { query: { from: 'yesterday' } } }),
+      INVALID_FILTER: () => client.GET('/admin/events', { ...admin, params: { query: { category: 'reservation' } } }),
+      ...adminRefused(() => client.GET('/admin/events'), (headers) => client.GET('/admin/events', { headers })),
+    },
+    findSagas: {
+      FST_ERR_VALIDATION: () => client.GET('/admin/sagas', { ...admin, params: { query: {} as never } }),
+      ...adminRefused(() => client.GET('/admin/sagas', { params: { query: { q: 'ana' } } }), (headers) => client.GET('/admin/sagas', { headers, params: { query: { q: 'ana' } } })),
+    },
+    traceSaga: {
+      FST_ERR_VALIDATION: () => client.GET('/admin/sagas/{id}', { ...admin, params: { path: { id: long } } }),
+      SAGA_NOT_FOUND: () => client.GET('/admin/sagas/{id}', { ...admin, params: { path: { id: 'nope' } } }),
+      ...adminRefused(() => client.GET('/admin/sagas/{id}', { params: { path: { id: 'nope' } } }), (headers) => client.GET('/admin/sagas/{id}', { headers, params: { path: { id: 'nope' } } })),
+    },
+    foldStream: {
+      FST_ERR_VALIDATION: () => client.GET('/admin/streams/{streamId}', { ...admin, params: { path: { streamId: 'seat-nope' }, query: { toRevision: '-1' } } }),
+      STREAM_NOT_FOUND: () => client.GET('/admin/streams/{streamId}', { ...admin, params: { path: { streamId: 'seat-nope' } } }),
+      ...adminRefused(
+        () => client.GET('/admin/streams/{streamId}', { params: { path: { streamId: 'seat-nope' } } }),
+        (headers) => client.GET('/admin/streams/{streamId}', { headers, params: { path: { streamId: 'seat-nope' } } }),
+      ),
+    },
+    listDeadLetters: {
+      FST_ERR_VALIDATION: () => client.GET('/admin/dead-letters', { ...admin, params: unknownQuery }),
+      ...adminRefused(() => client.GET('/admin/dead-letters'), (headers) => client.GET('/admin/dead-letters', { headers })),
+    },
+    redriveDeadLetter: {
+      FST_ERR_VALIDATION: () => client.POST('/admin/dead-letters/{paymentId}/redrive', { ...admin, params: { path: { paymentId: long } } }),
+      DELIVERY_NOT_FOUND: () => client.POST('/admin/dead-letters/{paymentId}/redrive', { ...admin, params: { path: { paymentId: 'nope' } } }),
+      NOT_DEAD_LETTERED: async () => {
+        // A payment of its own, delivered: the mock data platform takes everything.
+        const own = await system.openSchedule(1, 100);
+        await system.charge('dee', 100);
+        const { paymentId } = await system.holdAndPay(own, 'dee', 1);
+        await system.settle();
+        return client.POST('/admin/dead-letters/{paymentId}/redrive', { ...admin, params: { path: { paymentId } } });
+      },
+      ...adminRefused(
+        () => client.POST('/admin/dead-letters/{paymentId}/redrive', { params: { path: { paymentId: 'nope' } } }),
+        (headers) => client.POST('/admin/dead-letters/{paymentId}/redrive', { headers, params: { path: { paymentId: 'nope' } } }),
+      ),
+    },
+    listParked: {
+      FST_ERR_VALIDATION: () => client.GET('/admin/parked', { ...admin, params: unknownQuery }),
+      ...adminRefused(() => client.GET('/admin/parked'), (headers) => client.GET('/admin/parked', { headers })),
+    },
+    redriveParked: {
+      FST_ERR_VALIDATION: () => client.POST('/admin/parked/{eventId}/redrive', { ...admin, params: { path: { eventId: long } } }),
+      PARKED_EVENT_NOT_FOUND: () => client.POST('/admin/parked/{eventId}/redrive', { ...admin, params: { path: { eventId: 'nope' } } }),
+      CANNOT_REDRIVE: async () => {
+        // Parked by a reaction the point service no longer has.
+        const [seatHeld] = await system.store.readStream(seatStream(scheduleId, 1));
+        await park(system.store, reactionSubscriber('point'), 'point.retired', seatHeld!, new Error('gone'), 5, system.clock.now());
+        return client.POST('/admin/parked/{eventId}/redrive', { ...admin, params: { path: { eventId: seatHeld!.id } } });
+      },
+      ...adminRefused(
+        () => client.POST('/admin/parked/{eventId}/redrive', { params: { path: { eventId: 'nope' } } }),
+        (headers) => client.POST('/admin/parked/{eventId}/redrive', { headers, params: { path: { eventId: 'nope' } } }),
+      ),
+    },
   };
 
   for (const [operationId, { errors }] of Object.entries(examples) as Array<[keyof typeof examples, { errors: readonly ErrorExample[] }]>) {

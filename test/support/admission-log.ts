@@ -1,6 +1,6 @@
 import type { Test } from 'tap';
 import type { EventStore, Position } from '../../infra/eventstore/port.js';
-import { allEvents } from '../../infra/cli/all-events.js';
+import { allEvents } from '../../infra/inspect/all-events.js';
 import { isEvent } from '../../bus/decider.js';
 import type { QueueServiceEvent } from '../../domains/queue/events.js';
 

@@ -6,11 +6,11 @@ import type { ServiceDefinition } from '../../bus/service.js';
 import type { Send } from '../../domains/dataplatform/outcome.js';
 
 /**
- * The services as data, for their reactions and timer rules: the CLI runs a
- * reaction on a redrive but never a timer, so nothing here sends to the data
- * platform (a redriven delivery goes out from the running dataplatform service).
+ * The services as data, for their reactions and timer rules: the operator's
+ * tools (concertctl, the console) run a reaction on a redrive but never a
+ * timer, so nothing here sends to the data platform (a redriven delivery goes out from the running dataplatform service).
  */
-const sendsNothing: Send = async () => ({ ok: false, status: null, error: 'concertctl does not deliver; the dataplatform service does' });
+const sendsNothing: Send = async () => ({ ok: false, status: null, error: 'the operator tools do not deliver; the dataplatform service does' });
 
 export function definitions(stores: Stores, config: Config): Record<ServiceName, ServiceDefinition> {
   return serviceDefinitions({ config, store: stores.events, reads: stores.reads, clock: systemClock, send: sendsNothing });

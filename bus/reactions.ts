@@ -7,6 +7,7 @@ import { derivedEventId } from './ids.js';
 import { park } from './parking.js';
 import { owns, partitioned, startOf, WHOLE, type Partition } from './partition.js';
 import type { ServiceReaction, Target } from './reaction.js';
+import { CAUSATION_ATTRIBUTE, contextOf, CORRELATION_ATTRIBUTE, inSpan, SpanKind, SpanStatusCode } from './tracing.js';
 
 export interface RetryPolicy {
   /** Tries per command before the event is parked. */
@@ -51,11 +52,13 @@ export function runReaction(
   event: RecordedEvent,
   target: Target<unknown> & { index: number },
   checkpoint?: Checkpoint,
+  service?: string,
 ) {
   return handleCommand(store, reaction.aggregate, target.streamId, target.command, {
     eventId: (n) => derivedEventId(reaction.name, `${event.id}/${target.index}`, n),
     metadata: { correlationId: target.correlationId ?? event.metadata.correlationId ?? event.streamId, causationId: event.id },
     checkpoint,
+    service,
   });
 }
 
@@ -80,7 +83,31 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
   const eventTypes = [...new Set(reactions.flatMap((r) => r.eventTypes))];
 
   /** Returns whether the checkpoint, if one was given, was committed with the command. */
-  async function run(work: Work, checkpoint?: Position): Promise<boolean> {
+  function run(work: Work, checkpoint?: Position): Promise<boolean> {
+    const { event, reaction } = work;
+    // A child of the span that appended the event: the trace follows causation.
+    return inSpan(
+      service,
+      `react ${reaction.name}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: contextOf(event.metadata),
+        attributes: {
+          'concert.reaction': reaction.name,
+          'concert.event_type': event.type,
+          [CAUSATION_ATTRIBUTE]: event.id,
+          [CORRELATION_ATTRIBUTE]: work.correlationId ?? event.metadata.correlationId ?? event.streamId,
+        },
+      },
+      async (span) => {
+        const committed = await attempts(work, checkpoint);
+        if (!committed) span.setStatus({ code: SpanStatusCode.ERROR, message: 'parked after failing every attempt' });
+        return committed;
+      },
+    );
+  }
+
+  async function attempts(work: Work, checkpoint?: Position): Promise<boolean> {
     const { event, reaction, streamId, command, correlationId, index } = work;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -90,6 +117,7 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
           event,
           { streamId, command, correlationId, index },
           checkpoint === undefined ? undefined : { subscriber, position: checkpoint },
+          service,
         );
         options.onHandled?.(reaction.name, event, result.events);
         if (result.events.length > 0) {

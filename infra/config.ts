@@ -46,6 +46,25 @@ export interface Config {
   partition: Partition;
   /** `--cluster`: processes of every service and of the api (the projector is always one); at most MAX_PARTITIONS. */
   clusterInstances: number;
+  /** The standard OTEL_* variables this system reads itself (infra/telemetry.ts); the OTLP exporter reads its own. */
+  tracing: TracingConfig;
+}
+
+export const TRACES_EXPORTERS = ['none', 'otlp', 'console'] as const;
+export const TRACES_SAMPLERS = [
+  'parentbased_always_on',
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+export interface TracingConfig {
+  /** `none` (no SDK is even loaded) unless OTEL_TRACES_EXPORTER or an OTLP endpoint variable is set. */
+  exporter: (typeof TRACES_EXPORTERS)[number];
+  sampler: (typeof TRACES_SAMPLERS)[number];
+  samplerArg: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -101,6 +120,28 @@ function clusterInstances(env: Env): number {
   return count;
 }
 
+/**
+ * Off unless asked for: the specification's default exporter is otlp, but a
+ * system nobody pointed at a collector would only log export failures.
+ * OTEL_SDK_DISABLED=true wins over everything.
+ */
+function tracing(env: Env): TracingConfig {
+  const named = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
+  let exporter: TracingConfig['exporter'];
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') exporter = 'none';
+  else if (named) {
+    if (!(TRACES_EXPORTERS as readonly string[]).includes(named)) {
+      throw new ConfigError(`OTEL_TRACES_EXPORTER must be one of ${TRACES_EXPORTERS.join(', ')}, got "${env.OTEL_TRACES_EXPORTER}"`);
+    }
+    exporter = named as TracingConfig['exporter'];
+  } else exporter = optional(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') || optional(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ? 'otlp' : 'none';
+  const sampler = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase() || 'parentbased_always_on';
+  if (!(TRACES_SAMPLERS as readonly string[]).includes(sampler)) {
+    throw new ConfigError(`OTEL_TRACES_SAMPLER must be one of ${TRACES_SAMPLERS.join(', ')}, got "${env.OTEL_TRACES_SAMPLER}"`);
+  }
+  return { exporter, sampler: sampler as TracingConfig['sampler'], samplerArg: fraction(env, 'OTEL_TRACES_SAMPLER_ARG', 1) };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     nodeEnv: env.NODE_ENV || 'development',
@@ -140,6 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
     readYourWritesMs: integer(env, 'READ_YOUR_WRITES_MS', 2_000),
     partition: partition(env),
     clusterInstances: clusterInstances(env),
+    tracing: tracing(env),
   };
 }
 

@@ -11,6 +11,7 @@ import type { Metrics } from './metrics.js';
 import type { ReadSide } from './read-side.js';
 import { operationsRoutes } from './operations.js';
 import './correlation.js';
+import { traceRequests } from './tracing.js';
 import { concertRoutes } from '../../domains/concert/routes.js';
 import { queueRoutes } from '../../domains/queue/routes.js';
 import { reservationRoutes } from '../../domains/reservation/routes.js';
@@ -63,6 +64,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.decorateRequest('correlationId', null);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  traceRequests(app, QUIET_ROUTES);
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap';
+import Fastify from 'fastify';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 import { startTestApi } from '../support/api.js';
@@ -6,6 +7,7 @@ import { startTracing } from '../../infra/telemetry.js';
 import { CAUSATION_ATTRIBUTE, CORRELATION_ATTRIBUTE, SERVICE_ATTRIBUTE } from '../../bus/tracing.js';
 import { deliveryStream } from '../../domains/dataplatform/delivery.js';
 import { paymentStream } from '../../domains/payment/payment.js';
+import { pointsStream } from '../../domains/point/wallet.js';
 import type { RecordedEvent } from '../../infra/eventstore/port.js';
 
 // Each span is exported as it ends: after settle() every span of the saga is here.
@@ -81,9 +83,22 @@ async function assertOneTrace(t: Test, system: TestSystem, paymentId: string, se
   return spans;
 }
 
+/** A data platform that takes every delivery and keeps the traceparent header each came with. */
+function recordingPlatform() {
+  const traceparents: string[] = [];
+  const platform = Fastify();
+  platform.post('/reservations', async (request, reply) => {
+    traceparents.push(String(request.headers.traceparent));
+    return reply.code(201).send({});
+  });
+  platform.get('/reservations', async () => []);
+  return { platform, traceparents };
+}
+
 t.test('a completed payment, paid over HTTP: one trace from the request to the delivery', async (t) => {
   exporter.reset();
-  const system = await startTestSystem(t);
+  const { platform, traceparents } = recordingPlatform();
+  const system = await startTestSystem(t, { dataPlatform: platform });
   const api = await startTestApi(t, system);
   const { schedules } = await api.registerConcert();
   const scheduleId = schedules[0]!.scheduleId;
@@ -108,6 +123,32 @@ t.test('a completed payment, paid over HTTP: one trace from the request to the d
   const posts = spans.filter((span) => span.name === 'POST /reservations' && span.attributes[SERVICE_ATTRIBUTE] === 'dataplatform');
   t.equal(posts.length, 1, 'one delivery attempt');
   t.equal(posts[0]?.attributes['http.response.status_code'], 201, 'the receiver took it');
+  t.same(
+    traceparents,
+    [`00-${posts[0]!.spanContext().traceId}-${idOf(posts[0]!)}-01`],
+    'the data platform got the trace context of the delivery request',
+  );
+});
+
+t.test("a caller's traceparent makes the request, and what it appends, part of the caller's trace", async (t) => {
+  exporter.reset();
+  const system = await startTestSystem(t);
+  const api = await startTestApi(t, system);
+  const caller = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' };
+  const response = await api.inject({
+    method: 'POST',
+    url: '/users/ana/points/charge',
+    headers: { traceparent: `00-${caller.traceId}-${caller.spanId}-01` },
+    payload: { amount: 500 },
+  });
+  t.equal(response.statusCode, 200);
+  const [charged] = await system.store.readStream(pointsStream('ana'));
+  t.equal(parentOf(charged!).traceId, caller.traceId, "PointsCharged is in the caller's trace");
+  const request = exporter.getFinishedSpans().find((span) => span.attributes[SERVICE_ATTRIBUTE] === 'api');
+  t.equal(request?.parentSpanContext?.spanId, caller.spanId, "the request span is a child of the caller's");
+  const append = exporter.getFinishedSpans().find((span) => idOf(span) === parentOf(charged!).spanId);
+  t.equal(append?.parentSpanContext?.spanId, idOf(request!), 'and the append a child of the request');
+  t.equal(append?.attributes[SERVICE_ATTRIBUTE], 'point', 'by the point service');
 });
 
 t.test('a compensated payment (insufficient balance): one trace through the refusal and the release', async (t) => {

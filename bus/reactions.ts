@@ -7,7 +7,7 @@ import { derivedEventId } from './ids.js';
 import { park } from './parking.js';
 import { owns, partitioned, startOf, WHOLE, type Partition } from './partition.js';
 import type { ServiceReaction, Target } from './reaction.js';
-import { CAUSATION_ATTRIBUTE, contextOf, CORRELATION_ATTRIBUTE, inSpan, SpanKind, SpanStatusCode } from './tracing.js';
+import { CAUSATION_ATTRIBUTE, contextOf, CORRELATION_ATTRIBUTE, inSpan, SpanKind, SpanStatusCode, tracingOn } from './tracing.js';
 
 export interface RetryPolicy {
   /** Tries per command before the event is parked. */
@@ -84,6 +84,8 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
 
   /** Returns whether the checkpoint, if one was given, was committed with the command. */
   function run(work: Work, checkpoint?: Position): Promise<boolean> {
+    // Off, not even the span's attributes are built.
+    if (!tracingOn()) return attempts(work, checkpoint);
     const { event, reaction } = work;
     // A child of the span that appended the event: the trace follows causation.
     return inSpan(

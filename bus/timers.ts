@@ -7,7 +7,7 @@ import { derivedEventId } from './ids.js';
 import type { Projection } from './projection.js';
 import type { DueTimer, ServiceTimer } from './reaction.js';
 import { owns, partitioned, WHOLE, type Partition } from './partition.js';
-import { CAUSATION_ATTRIBUTE, contextOf, CORRELATION_ATTRIBUTE, inSpan, SpanKind } from './tracing.js';
+import { CAUSATION_ATTRIBUTE, contextOf, CORRELATION_ATTRIBUTE, inSpan, SpanKind, tracingOn } from './tracing.js';
 
 export interface TimerDoc extends Doc {
   rule: string;
@@ -175,6 +175,7 @@ export class Scheduler {
   }
 
   private fire(rule: ServiceTimer, doc: TimerDoc, now: Date): Promise<boolean> {
+    if (!tracingOn()) return this.fireNow(rule, doc, now);
     const metadata = timerMetadata(doc);
     return inSpan(
       this.options.service,

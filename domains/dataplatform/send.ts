@@ -1,4 +1,4 @@
-import { CORRELATION_ATTRIBUTE, inSpan, SpanKind, SpanStatusCode, traceHeaders } from '../../bus/tracing.js';
+import { CORRELATION_ATTRIBUTE, inSpan, SpanKind, SpanStatusCode, traceHeaders, tracingOn } from '../../bus/tracing.js';
 import type { DeliveryPayload } from './events.js';
 import type { DeliveryOutcome, Send } from './outcome.js';
 
@@ -16,14 +16,18 @@ const MAX_ERROR_BODY = 200;
 export function dataPlatformSender({ url, timeoutMs = 5000 }: DataPlatformOptions): Send {
   const endpoint = `${url.replace(/\/+$/, '')}/reservations`;
   const attributes = { 'http.request.method': 'POST', 'url.full': endpoint };
-  // A span of its own, whose context goes to the data platform in the traceparent header.
-  return (payload: DeliveryPayload) =>
-    inSpan('dataplatform', 'POST /reservations', { kind: SpanKind.CLIENT, attributes: { ...attributes, [CORRELATION_ATTRIBUTE]: payload.paymentId } }, async (span) => {
+  // Off: the request alone. On: a span of its own, whose context goes to the data platform in the traceparent header.
+  return (payload: DeliveryPayload) => (tracingOn() ? tracedPost(payload) : post(payload));
+
+  function tracedPost(payload: DeliveryPayload): Promise<DeliveryOutcome> {
+    const spanAttributes = { ...attributes, [CORRELATION_ATTRIBUTE]: payload.paymentId };
+    return inSpan('dataplatform', 'POST /reservations', { kind: SpanKind.CLIENT, attributes: spanAttributes }, async (span) => {
       const outcome = await post(payload);
       if (outcome.status !== null) span.setAttribute('http.response.status_code', outcome.status);
       if (!outcome.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
       return outcome;
     });
+  }
 
   async function post(payload: DeliveryPayload): Promise<DeliveryOutcome> {
     let response: Response;

@@ -19,6 +19,8 @@
  *   SAGA_CONNECTIONS        [512]           client connections
  *   SAGA_CPU_PROFILE        [1]             run the system under `node --cpu-prof` and list its hottest functions
  *   SAGA_BASELINE           [1]             run the bare Fastify baseline too
+ *   SAGA_TRACING            [0]             1: the system exports every span over OTLP/HTTP to a sink in this process
+ *                                           (0: no OTEL_* variable, tracing off as by default; compare the two)
  *
  * Goals (from the pipeline issue): closed loop of 64 fans ≥ 0.1× the bare route's rate with p99 ≤ 100 ms;
  * open loop p99 ≤ 50 ms from request to COMPLETED at 500/s, and ≥ 1,500 completed/s at 2,000/s offered.
@@ -40,6 +42,7 @@ import { runLoad } from './support/run-load.js';
 import { prepareHolds, type PreparedHold } from './support/saga-prepare.js';
 import { renderSvg } from './support/svg-plot.js';
 import { startSystem } from './support/system-process.js';
+import { startOtlpSink, type OtlpSink } from './support/otlp-sink.js';
 import { formatCount, markdownTable } from './support/table.js';
 import { GOAL_P99_MS, goalTable, type PhaseFigures } from './support/saga-goals.js';
 import { bareFigures, drain, PHASE_DRAIN_MS, systemFigures, targetsFor, waitUntilReady, type Phase } from './support/saga-phase.js';
@@ -55,6 +58,7 @@ const knobs = {
   connections: integer(env, 'SAGA_CONNECTIONS', 512, 1),
   profile: integer(env, 'SAGA_CPU_PROFILE', 1, 0) === 1,
   baseline: integer(env, 'SAGA_BASELINE', 1, 0) === 1,
+  tracing: integer(env, 'SAGA_TRACING', 0, 0) === 1,
 };
 const PRICE = 50_000;
 const HOUR = 3_600_000;
@@ -82,7 +86,7 @@ function plan(holds: PreparedHold[]): Phase[] {
 }
 
 
-async function runSystem(dir: string, holds: PreparedHold[], phases: Phase[], profileDir: string | undefined) {
+async function runSystem(dir: string, holds: PreparedHold[], phases: Phase[], profileDir: string | undefined, sink: OtlpSink | undefined) {
   const system = await startSystem({
     dataDir: dir,
     cpuProfileDir: profileDir,
@@ -93,6 +97,7 @@ async function runSystem(dir: string, holds: PreparedHold[], phases: Phase[], pr
       HOLD_TTL_MS: String(HOUR),
       DELIVERY_BACKOFF_MS: '200',
       DELIVERY_MAX_BACKOFF_MS: '2000',
+      ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint } : {}),
     },
   });
   const store = new SqliteEventStore({ file: join(dir, 'events.db') });
@@ -236,7 +241,12 @@ async function main() {
     const holds = await prepareHolds(dir, total, { price: PRICE, holdTtlMs: HOUR });
     const prepMs = performance.now() - prepStarted;
     const phases = plan(holds);
-    const run = await runSystem(dir, holds, phases, profileDir);
+    const sink = knobs.tracing ? await startOtlpSink() : undefined;
+    const run = await runSystem(dir, holds, phases, profileDir, sink).finally(() => sink?.close());
+    const exported = sink?.received();
+    const tracing = exported
+      ? `tracing on: every span exported over OTLP/HTTP (batched, protobuf) to a sink in the bench process, which took ${formatCount(exported.requests)} exports, ${(exported.bytes / 1e6).toFixed(1)} MB`
+      : 'tracing off (no `OTEL_*` variable, the default: the SDK is not loaded; `SAGA_TRACING=1` exports every span)';
     log('[saga] checking the invariants');
     const verdict = await checkStore(dir, { receiver: run.receiver, replay: true });
     const bare = knobs.baseline ? await runBare(holds, phases) : undefined;
@@ -259,7 +269,7 @@ async function main() {
       '## What ran',
       '',
       `- **Prepared in advance** (not measured): ${formatCount(holds.length)} fans, each with a queue token, exactly one seat's price in points (${formatCount(PRICE)}) and one seat held, written through the application commands (\`registerConcert\`, \`issueToken\`, \`chargePoints\`, \`holdSeat\`) into a fresh data directory in ${(prepMs / 1000).toFixed(1)} s; the system then admitted every token through its own queue and brought every subscriber to the head in ${(run.readyMs / 1000).toFixed(1)} s before the first phase. So each measured payment is \`POST /payments\` and the saga alone: PaymentRequested → SeatReserved → PointsDebited → PaymentCompleted, with the delivery to the mock data platform, the ranking and the token expiry behind it.`,
-      `- **System**: \`node dist/infra/main.js\` with every role in one process (the seven services, the API, the mock data platform failing 20% of deliveries) on that directory, default durability (\`SQLITE_SYNCHRONOUS=FULL\`), with ${systemKnobs}; everything else at its default${knobs.profile ? '; run under `node --cpu-prof` (a sampling profiler: a few percent of overhead)' : ''}.`,
+      `- **System**: \`node dist/infra/main.js\` with every role in one process (the seven services, the API, the mock data platform failing 20% of deliveries) on that directory, default durability (\`SQLITE_SYNCHRONOUS=FULL\`), ${tracing}, with ${systemKnobs}; everything else at its default${knobs.profile ? '; run under `node --cpu-prof` (a sampling profiler: a few percent of overhead)' : ''}.`,
       `- **Load**: a separate Node process (bench/load/saga-payments.ts, an undici pool of ${knobs.connections} connections, all opened before each phase's clock starts, so connection setup is not counted). Open loop: \`POST /payments\` at ${knobs.rates.map((r) => `${formatCount(r)}/s`).join(', ')} for ${(knobs.durationMs / 1000).toFixed(0)} s each, every payment sent at its scheduled instant whatever the answers do. Closed loop: ${knobs.closedConcurrency} fans at once, each paying then following its payment with \`GET /payments/:id?waitMs=5000\` to the end before the next fan pays, for ${(knobs.closedMs / 1000).toFixed(0)} s. Between phases the bench waits (up to ${PHASE_DRAIN_MS / 1000} s) for every payment of the phase to end, then (up to ${SETTLE_MS / 1000} s) for the rest of the saga's tail, deliveries, the ranking and every read model, so that each phase starts on a quiet system: ${run.tails.map((t, i) => `${phases[i]!.label} ${settledText(t, SETTLE_MS)}`).join('; ')}.`,
       '- **Request → COMPLETED** runs from the instant the payment was due to be sent (open loop; the send in the closed loop) to the `created` time of its PaymentCompleted event in the store, read back afterwards: the client\'s clock and the system\'s are the same machine\'s. **Saga in the store** runs from PaymentRequested to PaymentCompleted, both as stored. **Completed/s** counts completed payments from the phase\'s start to its last completion, so a backlog drained after the phase counts against the rate.',
       '- **Baseline**: the same load process and phases against a bare Fastify server in its own process (bench/support/bare-ticketing.ts) holding the same prepared fans in Maps: same route, schema and signed token check, the payment completed inside the request; its request → COMPLETED is the time to its answer.',

@@ -2,6 +2,7 @@ import type { Checkpoint, EventStore, Metadata, Position, RecordedEvent } from '
 import { isStreamNotFound, isWrongExpectedVersion } from '../infra/eventstore/errors.js';
 import { fold, type Aggregate, type DomainEvent } from './decider.js';
 import { stateCacheOf } from './state-cache.js';
+import { CORRELATION_ATTRIBUTE, inSpan, SpanKind, tracingOn, withTraceContext } from './tracing.js';
 
 export interface CommandOptions {
   /** The id of the n-th new event; reactions and timers derive them so a retry is idempotent. */
@@ -11,6 +12,8 @@ export interface CommandOptions {
   checkpoint?: Checkpoint;
   /** Attempts on a wrong expected version before giving up. */
   maxAttempts?: number;
+  /** The service deciding, for its trace span (see tracing.ts). */
+  service?: string;
 }
 
 export interface CommandResult<State, Event extends DomainEvent> {
@@ -100,10 +103,19 @@ export function handleCommand<State, Command, Event extends DomainEvent>(
   command: Command,
   options: CommandOptions = {},
 ): Promise<CommandResult<State, Event>> {
-  return inLane(store, streamId, async () => {
-    const { steps, ...result } = await decideAndAppend(store, aggregate, streamId, [{ command, eventId: options.eventId, metadata: options.metadata }], options);
-    return { ...result, events: steps[0]! };
-  });
+  if (!tracingOn()) return inLane(store, streamId, () => decideOne(store, aggregate, streamId, command, options));
+  return inLane(store, streamId, () => tracedDecideOne(store, aggregate, streamId, command, options));
+}
+
+async function decideOne<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  aggregate: Aggregate<State, Command, Event>,
+  streamId: string,
+  command: Command,
+  options: CommandOptions,
+): Promise<CommandResult<State, Event>> {
+  const { steps, ...result } = await decideAndAppend(store, aggregate, streamId, [{ command, eventId: options.eventId, metadata: options.metadata }], options);
+  return { ...result, events: steps[0]! };
 }
 
 /** One of several commands decided in turn and appended together (see handleCommands). */
@@ -125,6 +137,8 @@ export interface StepsResult<State, Event extends DomainEvent> extends Omit<Comm
  * transaction instead of one per command. Each event keeps its own id and
  * metadata. A Rejection from any command, or a conflict past the retries,
  * leaves the stream untouched: the caller can then run them one by one.
+ * Untraced: with tracing on, each command is a span of its own, whose
+ * context its events carry, so callers then run commands one at a time.
  */
 export function handleCommands<State, Command, Event extends DomainEvent>(
   store: EventStore,
@@ -134,6 +148,33 @@ export function handleCommands<State, Command, Event extends DomainEvent>(
   options: Pick<CommandOptions, 'checkpoint' | 'maxAttempts'> = {},
 ): Promise<StepsResult<State, Event>> {
   return inLane(store, streamId, () => decideAndAppend(store, aggregate, streamId, steps, options));
+}
+
+const commandType = (command: unknown) =>
+  typeof command === 'object' && command !== null && typeof (command as { type?: unknown }).type === 'string' ? (command as { type: string }).type : 'command';
+
+/**
+ * The command in a span of its own: the span that appends the events, so
+ * the events carry its trace context and the spans they cause are its
+ * children. Its parent is whatever is active: a request, a reaction, a timer.
+ */
+function tracedDecideOne<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  aggregate: Aggregate<State, Command, Event>,
+  streamId: string,
+  command: Command,
+  options: CommandOptions,
+): Promise<CommandResult<State, Event>> {
+  const attributes = {
+    'concert.stream': streamId,
+    ...(options.metadata?.correlationId !== undefined ? { [CORRELATION_ATTRIBUTE]: options.metadata.correlationId } : {}),
+  };
+  return inSpan(options.service ?? 'bus', `${aggregate.category} ${commandType(command)}`, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+    const result = await decideOne(store, aggregate, streamId, command, { ...options, metadata: withTraceContext(options.metadata) });
+    span.setAttribute('concert.appended', result.events.map((e) => e.type));
+    if (result.position !== null) span.setAttribute('concert.revision', result.revision);
+    return result;
+  });
 }
 
 async function decideAndAppend<State, Command, Event extends DomainEvent>(

@@ -7,6 +7,7 @@ import { derivedEventId } from './ids.js';
 import { park } from './parking.js';
 import { owns, partitioned, startOf, WHOLE, type Partition } from './partition.js';
 import type { ServiceReaction, Target } from './reaction.js';
+import { CAUSATION_ATTRIBUTE, contextOf, CORRELATION_ATTRIBUTE, inSpan, SpanKind, SpanStatusCode, tracingOn } from './tracing.js';
 
 export interface RetryPolicy {
   /** Tries per command before the event is parked. */
@@ -51,9 +52,10 @@ export function runReaction(
   event: RecordedEvent,
   target: Target<unknown> & { index: number },
   checkpoint?: Checkpoint,
+  service?: string,
 ) {
   const { eventId, metadata } = reactionStep(reaction, event, target);
-  return handleCommand(store, reaction.aggregate, target.streamId, target.command, { eventId, metadata, checkpoint });
+  return handleCommand(store, reaction.aggregate, target.streamId, target.command, { eventId, metadata, checkpoint, service });
 }
 
 /** The command of a reaction for one source event, with the ids and metadata of what it appends. */
@@ -86,7 +88,33 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
   const eventTypes = [...new Set(reactions.flatMap((r) => r.eventTypes))];
 
   /** Returns whether the checkpoint, if one was given, was committed with the command. */
-  async function run(work: Work, checkpoint?: Position): Promise<boolean> {
+  function run(work: Work, checkpoint?: Position): Promise<boolean> {
+    // Off, not even the span's attributes are built.
+    if (!tracingOn()) return attempts(work, checkpoint);
+    const { event, reaction } = work;
+    // A child of the span that appended the event: the trace follows causation.
+    return inSpan(
+      service,
+      `react ${reaction.name}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: contextOf(event.metadata),
+        attributes: {
+          'concert.reaction': reaction.name,
+          'concert.event_type': event.type,
+          [CAUSATION_ATTRIBUTE]: event.id,
+          [CORRELATION_ATTRIBUTE]: work.correlationId ?? event.metadata.correlationId ?? event.streamId,
+        },
+      },
+      async (span) => {
+        const committed = await attempts(work, checkpoint);
+        if (!committed) span.setStatus({ code: SpanStatusCode.ERROR, message: 'parked after failing every attempt' });
+        return committed;
+      },
+    );
+  }
+
+  async function attempts(work: Work, checkpoint?: Position): Promise<boolean> {
     const { event, reaction, streamId, command, correlationId, index } = work;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -96,6 +124,7 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
           event,
           { streamId, command, correlationId, index },
           checkpoint === undefined ? undefined : { subscriber, position: checkpoint },
+          service,
         );
         options.onHandled?.(reaction.name, event, result.events);
         if (result.events.length > 0) {
@@ -126,7 +155,8 @@ export function reactionRunner(options: ReactionRunnerOptions): Consumer {
    */
   async function runTogether(chain: Work[], checkpoint?: Position): Promise<boolean> {
     const aggregate = chain[0]!.reaction.aggregate;
-    if (chain.length < 2 || chain.some((work) => work.reaction.aggregate !== aggregate)) return false;
+    // Traced, each command is a span of its own whose context its events carry: one at a time, then.
+    if (tracingOn() || chain.length < 2 || chain.some((work) => work.reaction.aggregate !== aggregate)) return false;
     try {
       const result = await handleCommands(
         store,

@@ -7,6 +7,7 @@ import { derivedEventId } from './ids.js';
 import type { Projection } from './projection.js';
 import type { DueTimer, ServiceTimer } from './reaction.js';
 import { owns, partitioned, WHOLE, type Partition } from './partition.js';
+import { CAUSATION_ATTRIBUTE, contextOf, CORRELATION_ATTRIBUTE, inSpan, SpanKind, tracingOn } from './tracing.js';
 
 export interface TimerDoc extends Doc {
   rule: string;
@@ -21,6 +22,18 @@ export interface TimerDoc extends Doc {
    */
   correlationId?: string;
   causationId?: string;
+  /** The trace context of the event that set the timer: its firing is a child of that append's span. */
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** The setting event's W3C trace context, when it carries one. */
+function traceOf(event: RecordedEvent): Pick<TimerDoc, 'traceparent' | 'tracestate'> {
+  const { traceparent, tracestate } = event.metadata;
+  return {
+    ...(typeof traceparent === 'string' ? { traceparent } : {}),
+    ...(typeof tracestate === 'string' ? { tracestate } : {}),
+  };
 }
 
 const timerId = (rule: string, key: string) => `${rule}:${key}`;
@@ -59,6 +72,7 @@ export function timerProjection(service: string, rules: readonly ServiceTimer[],
                 payload: change.payload ?? {},
                 ...(event.metadata.correlationId !== undefined ? { correlationId: event.metadata.correlationId } : {}),
                 causationId: event.id,
+                ...traceOf(event),
               }
             : null;
       }
@@ -160,7 +174,26 @@ export class Scheduler {
     return (await Promise.all(started)).filter(Boolean).length;
   }
 
-  private async fire(rule: ServiceTimer, doc: TimerDoc, now: Date): Promise<boolean> {
+  private fire(rule: ServiceTimer, doc: TimerDoc, now: Date): Promise<boolean> {
+    if (!tracingOn()) return this.fireNow(rule, doc, now);
+    const metadata = timerMetadata(doc);
+    return inSpan(
+      this.options.service,
+      `timer ${rule.name}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: contextOf(doc),
+        attributes: {
+          'concert.timer': metadata.timerId,
+          [CAUSATION_ATTRIBUTE]: metadata.causationId,
+          [CORRELATION_ATTRIBUTE]: metadata.correlationId,
+        },
+      },
+      () => this.fireNow(rule, doc, now),
+    );
+  }
+
+  private async fireNow(rule: ServiceTimer, doc: TimerDoc, now: Date): Promise<boolean> {
     const { store, reads, service } = this.options;
     const timer: DueTimer = { key: doc.key, dueAt: doc.dueAt, streamId: doc.streamId, payload: doc.payload };
     const targets = await rule.fire(timer, now);
@@ -169,6 +202,7 @@ export class Scheduler {
       const result = await handleCommand(store, rule.aggregate, target.streamId, target.command, {
         eventId: (n) => derivedEventId(rule.name, `${doc.id}@${doc.dueAt}/${index}`, n),
         metadata: timerMetadata(doc),
+        service,
       });
       appended += result.events.length;
     }

@@ -57,6 +57,25 @@ export interface Config {
   clusterInstances: number;
   /** `--cluster`: which roles share a process (CLUSTER_GROUPS, checked by infra/cluster.ts); unset, each role has its own. */
   clusterGroups: string | undefined;
+  /** The standard OTEL_* variables this system reads itself (infra/telemetry.ts); the OTLP exporter reads its own. */
+  tracing: TracingConfig;
+}
+
+export const TRACES_EXPORTERS = ['none', 'otlp', 'console'] as const;
+export const TRACES_SAMPLERS = [
+  'parentbased_always_on',
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+export interface TracingConfig {
+  /** `none` (no SDK is even loaded) unless OTEL_TRACES_EXPORTER or an OTLP endpoint variable is set. */
+  exporter: (typeof TRACES_EXPORTERS)[number];
+  sampler: (typeof TRACES_SAMPLERS)[number];
+  samplerArg: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -135,6 +154,28 @@ function url(env: Env, name: string): string | undefined {
   return raw;
 }
 
+/**
+ * Off unless asked for: the specification's default exporter is otlp, but a
+ * system nobody pointed at a collector would only log export failures.
+ * OTEL_SDK_DISABLED=true wins over everything.
+ */
+function tracing(env: Env): TracingConfig {
+  const named = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
+  let exporter: TracingConfig['exporter'];
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') exporter = 'none';
+  else if (named) {
+    if (!(TRACES_EXPORTERS as readonly string[]).includes(named)) {
+      throw new ConfigError(`OTEL_TRACES_EXPORTER must be one of ${TRACES_EXPORTERS.join(', ')}, got "${env.OTEL_TRACES_EXPORTER}"`);
+    }
+    exporter = named as TracingConfig['exporter'];
+  } else exporter = optional(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') || optional(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ? 'otlp' : 'none';
+  const sampler = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase() || 'parentbased_always_on';
+  if (!(TRACES_SAMPLERS as readonly string[]).includes(sampler)) {
+    throw new ConfigError(`OTEL_TRACES_SAMPLER must be one of ${TRACES_SAMPLERS.join(', ')}, got "${env.OTEL_TRACES_SAMPLER}"`);
+  }
+  return { exporter, sampler: sampler as TracingConfig['sampler'], samplerArg: fraction(env, 'OTEL_TRACES_SAMPLER_ARG', 1) };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     nodeEnv: env.NODE_ENV || 'development',
@@ -180,6 +221,7 @@ export function loadConfig(env: Env = process.env): Config {
     partition: partition(env),
     clusterInstances: clusterInstances(env),
     clusterGroups: optional(env, 'CLUSTER_GROUPS'),
+    tracing: tracing(env),
   };
 }
 

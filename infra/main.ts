@@ -35,6 +35,9 @@ async function main(): Promise<void> {
     const { runCluster } = await import('./cluster.js');
     return runCluster(config);
   }
+  // Loaded only when an OTEL_* variable asks for it: untraced, the SDK is not even imported.
+  const tracing =
+    config.tracing.exporter === 'none' ? undefined : (await import('./telemetry.js')).startTracingFromConfig(config, roles);
   const node = await startNode(config, { roles, seed: asked.length === 0, announce: !cluster.isWorker });
   // A role with nothing to subscribe to (the concert service) would otherwise
   // exit at once; a service process runs until it is told to stop.
@@ -43,13 +46,17 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     node.log.info({ signal, roles }, 'shutting down: finishing work in hand');
     clearInterval(keepAlive);
-    node.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        node.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    node
+      .stop()
+      // The last batch of spans goes out before the process does.
+      .then(() => tracing?.shutdown())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          node.log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -30,7 +30,7 @@ export async function registerConcert(store: EventStore, input: NewConcert, now:
     const result = await handleCommand(store, concert, concertStream(concertId), {
       type: 'RegisterConcert',
       data: { concertId, title: input.title, schedules, now: now.toISOString() },
-    }, { metadata: { correlationId: concertId } });
+    }, { metadata: { correlationId: concertId }, service: 'concert' });
     return { concertId, title: input.title, schedules, position: result.position };
   } catch (error) {
     if (!(idempotencyKey && error instanceof Rejection && error.code === 'CONCERT_EXISTS')) throw error;

@@ -1,3 +1,4 @@
+import { CORRELATION_ATTRIBUTE, inSpan, SpanKind, SpanStatusCode, traceHeaders, tracingOn } from '../../bus/tracing.js';
 import type { DeliveryPayload } from './events.js';
 import type { DeliveryOutcome, Send } from './outcome.js';
 
@@ -14,12 +15,26 @@ const MAX_ERROR_BODY = 200;
 /** The real sender: POST with the paymentId as Idempotency-Key, so a retry after a lost answer is one effect. */
 export function dataPlatformSender({ url, timeoutMs = 5000 }: DataPlatformOptions): Send {
   const endpoint = `${url.replace(/\/+$/, '')}/reservations`;
-  return async (payload: DeliveryPayload): Promise<DeliveryOutcome> => {
+  const attributes = { 'http.request.method': 'POST', 'url.full': endpoint };
+  // Off: the request alone. On: a span of its own, whose context goes to the data platform in the traceparent header.
+  return (payload: DeliveryPayload) => (tracingOn() ? tracedPost(payload) : post(payload));
+
+  function tracedPost(payload: DeliveryPayload): Promise<DeliveryOutcome> {
+    const spanAttributes = { ...attributes, [CORRELATION_ATTRIBUTE]: payload.paymentId };
+    return inSpan('dataplatform', 'POST /reservations', { kind: SpanKind.CLIENT, attributes: spanAttributes }, async (span) => {
+      const outcome = await post(payload);
+      if (outcome.status !== null) span.setAttribute('http.response.status_code', outcome.status);
+      if (!outcome.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
+      return outcome;
+    });
+  }
+
+  async function post(payload: DeliveryPayload): Promise<DeliveryOutcome> {
     let response: Response;
     try {
       response = await fetch(endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': payload.paymentId },
+        headers: { 'content-type': 'application/json', 'idempotency-key': payload.paymentId, ...traceHeaders() },
         body: JSON.stringify(payload),
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -29,7 +44,7 @@ export function dataPlatformSender({ url, timeoutMs = 5000 }: DataPlatformOption
     const body = await readBody(response);
     if (response.ok) return { ok: true, status: response.status };
     return { ok: false, status: response.status, error: `HTTP ${response.status}${body ? `: ${body}` : ''}` };
-  };
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { isEvent } from '../../bus/decider.js';
+import { annotate } from '../../bus/tracing.js';
 import type { DueTimer, TimerRule } from '../../bus/reaction.js';
 import type { DeliveryCommand, DeliveryPolicy } from './commands.js';
 import { delivery, type DeliveryState } from './delivery.js';
@@ -76,6 +77,7 @@ export function deliveryTimer(send: Send, policy: DeliveryPolicy, random: () => 
     },
     async fire(timer, now) {
       const { attempt, delivery: payload } = attemptDue(timer);
+      annotate({ 'concert.delivery_attempt': attempt });
       const outcome = await attemptSend(send, payload);
       // The backoff counts from when the attempt ended: after a timeout, `now`
       // (when it was fired) may already be past the retry it would compute.

@@ -12,6 +12,6 @@ export async function requestPayment(store: EventStore, ref: Omit<PaymentRef, 'p
   const result = await handleCommand(store, payment, paymentStream(paymentId), {
     type: 'RequestPayment',
     data: { ...ref, paymentId, now: now.toISOString(), deadlineMs },
-  }, { metadata: { correlationId: paymentId } });
+  }, { metadata: { correlationId: paymentId }, service: 'payment' });
   return { paymentId, created: result.events.length > 0, state: result.state, position: result.position };
 }

@@ -11,6 +11,6 @@ export async function chargePoints(store: EventStore, userId: string, amount: nu
   const result = await handleCommand(store, wallet, pointsStream(userId), {
     type: 'Charge',
     data: { userId, chargeId: chargeKey ?? uuid(), amount, now: now.toISOString() },
-  }, { metadata: { correlationId: chargeKey ?? userId } });
+  }, { metadata: { correlationId: chargeKey ?? userId }, service: 'point' });
   return { userId, balance: result.state.balance, position: result.position };
 }

@@ -81,7 +81,7 @@ export async function admitWaiting(deps: AdmissionDeps, now: Date): Promise<Line
           },
         },
         // The store's conflict becomes LINE_MOVED on the next load: no blind retries of a stale view.
-        { maxAttempts: 2 },
+        { maxAttempts: 2, service: 'queue' },
       );
       return result.events.flatMap((event) => event.data.tokens);
     } catch (error) {

@@ -9,7 +9,7 @@ export async function issueToken(store: EventStore, userId: string, now: Date) {
   const result = await handleCommand(store, ticket, queueStream(userId), {
     type: 'IssueToken',
     data: { tokenId, userId, now: now.toISOString() },
-  }, { metadata: { correlationId: tokenId } });
+  }, { metadata: { correlationId: tokenId }, service: 'queue' });
   const current = result.state.current;
   if (!current) throw new Error(`no token for ${userId} after issuing one`);
   return { ticket: current, position: result.position };

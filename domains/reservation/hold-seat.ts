@@ -25,7 +25,7 @@ export async function holdSeat(store: EventStore, request: SeatRequest, now: Dat
   const result = await handleCommand(store, seat, seatStream(request.scheduleId, request.seatNo), {
     type: 'HoldSeat',
     data: { reservationId, ...request, now: now.toISOString(), ttlMs },
-  }, { metadata: { correlationId: reservationId } });
+  }, { metadata: { correlationId: reservationId }, service: 'reservation' });
   const holder = result.state.holder;
   if (!holder || holder.reservationId !== reservationId) throw new Error(`hold ${reservationId} was decided but is not the holder`);
   return { ...holder, position: result.position };

@@ -14,6 +14,7 @@ import { adminRoutes } from './admin-routes.js';
 import { consolePage } from './console-page.js';
 import './correlation.js';
 import './identity.js';
+import { traceRequests } from './tracing.js';
 import { concertRoutes } from '../../domains/concert/routes.js';
 import { queueRoutes } from '../../domains/queue/routes.js';
 import { reservationRoutes } from '../../domains/reservation/routes.js';
@@ -67,6 +68,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.decorateRequest('verifiedUser', null);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  traceRequests(app, QUIET_ROUTES);
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -35,3 +35,11 @@ t.test('concurrent commands on one stream all land, each deciding on the latest 
   await Promise.all(Array.from({ length: 30 }, (_, i) => handleCommand(store, counter, 'counter-1', { type: 'Add', data: { n: i } })));
   t.same((await load(store, counter, 'counter-1')).state, { total: 435, events: 30 });
 });
+
+t.test('tracing off (no OTEL_* variable): events carry no trace context', async (t) => {
+  const store = new SqliteEventStore({ file: join(t.testdir(), 'events.db') });
+  t.teardown(() => store.close());
+  await handleCommand(store, counter, 'counter-1', { type: 'Add', data: { n: 1 } }, { metadata: { correlationId: 'c' }, service: 'test' });
+  const [added] = await store.readStream('counter-1');
+  t.same(added!.metadata, { correlationId: 'c' }, 'the metadata as given, no traceparent');
+});

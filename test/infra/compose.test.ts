@@ -44,17 +44,17 @@ const volumes = new Set(Object.keys(Object.assign({}, ...included.map((file) => 
 
 /** What a container's process sees: Compose's interpolation, with the required variables set as an operator must. */
 const operator: Record<string, string> = { QUEUE_SECRET: 'queue-secret', DATA_PLATFORM_URL: 'https://platform.example', ADMIN_TOKEN: 'admin' };
-function interpolate(value: string): string {
+function interpolate(value: string, set: Record<string, string> = operator): string {
   return value.replace(/\$\{([A-Z_]+)(?::([-?])([^}]*))?\}/g, (_, name: string, kind: string | undefined, rest: string | undefined) => {
-    if (operator[name] !== undefined) return operator[name]!;
+    if (set[name] !== undefined) return set[name]!;
     if (kind === '?') throw new Error(`${name} is required and the test did not set it`);
     return rest ?? '';
   });
 }
-function environmentOf(service: ComposeService): Record<string, string> {
+function environmentOf(service: ComposeService, set: Record<string, string> = operator): Record<string, string> {
   // The image's ENV (Dockerfile), then the service's.
   const env: Record<string, string> = { NODE_ENV: 'production', HOST: '0.0.0.0', DATA_DIR: '/home/node/data' };
-  for (const [name, value] of Object.entries(service.environment ?? {})) env[name] = interpolate(String(value ?? ''));
+  for (const [name, value] of Object.entries(service.environment ?? {})) env[name] = interpolate(String(value ?? ''), set);
   return env;
 }
 
@@ -125,4 +125,25 @@ t.test('the load balancer sends to exactly the api containers, on their port', a
   for (const { host, port } of upstream) t.equal(port, environmentOf(services[host!]!).PORT, `${host} listens where the load balancer sends`);
   t.match(conf, /^\s*listen\s+3000;/m, 'it listens on the published port');
   t.same(Object.keys(lb.depends_on ?? {}).sort(), apis.map((p) => p.name).sort(), 'it starts after the api containers');
+});
+
+t.test('tracing: off by default; with --profile tracing and the documented endpoint every process exports to Jaeger', async (t) => {
+  for (const { name, service } of processes) {
+    t.equal(loadConfig(environmentOf(service)).tracing.exporter, 'none', `${name}: no tracing unless asked for`);
+  }
+  const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+  const documented = /OTEL_EXPORTER_OTLP_ENDPOINT=(http:\/\/([\w-]+):(\d+))\s+docker compose --profile tracing/.exec(text);
+  if (!t.ok(documented, 'the file says how to switch tracing on')) return;
+  const [, endpoint, host, port] = documented!;
+  const viewer = services[host!];
+  if (!t.ok(viewer, `${host} is a service of the file`)) return;
+  t.same(viewer!.profiles, ['tracing'], `${host} starts only with --profile tracing`);
+  t.match(viewer!.image, /^jaegertracing\/jaeger:\d+\.\d+\.\d+$/, `${host}: Jaeger, at a pinned version`);
+  t.equal(port, '4318', 'OTLP over HTTP, which the exporter speaks');
+  t.ok((viewer!.ports ?? []).some((p) => p.startsWith('16686:')), 'the Jaeger UI is published on the host');
+  for (const { name, service } of processes) {
+    const config = loadConfig(environmentOf(service, { ...operator, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint! }));
+    t.equal(config.tracing.exporter, 'otlp', `${name}: exports its spans`);
+    t.equal(environmentOf(service, { ...operator, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint! }).OTEL_EXPORTER_OTLP_ENDPOINT, endpoint, `${name}: to ${endpoint}`);
+  }
 });

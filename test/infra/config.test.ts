@@ -54,3 +54,21 @@ t.test('user identity: one way to check user tokens, a secret long enough for HS
   const checked = loadConfig({ USER_JWT_SECRET: secret, USER_JWT_ISSUER: 'https://id.example/', USER_JWT_AUDIENCE: 'concerts' });
   t.same([checked.userJwtIssuer, checked.userJwtAudience], ['https://id.example/', 'concerts']);
 });
+
+t.test('tracing is off unless an OTEL_* variable asks for it', async (t) => {
+  t.same(loadConfig({}).tracing, { exporter: 'none', sampler: 'parentbased_always_on', samplerArg: 1 }, 'the defaults');
+  t.equal(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '' }).tracing.exporter, 'none', 'an empty endpoint counts as unset');
+  t.equal(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318' }).tracing.exporter, 'otlp', 'an endpoint switches OTLP on');
+  t.equal(loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://jaeger:4318/v1/traces' }).tracing.exporter, 'otlp', 'so does a traces endpoint');
+  t.equal(loadConfig({ OTEL_TRACES_EXPORTER: 'Console' }).tracing.exporter, 'console', 'named, in any case');
+  t.equal(loadConfig({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318' }).tracing.exporter, 'none', 'none wins over an endpoint');
+  t.equal(loadConfig({ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'otlp' }).tracing.exporter, 'none', 'OTEL_SDK_DISABLED wins over everything');
+  t.same(loadConfig({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }).tracing, {
+    exporter: 'none',
+    sampler: 'parentbased_traceidratio',
+    samplerArg: 0.25,
+  });
+  t.throws(() => loadConfig({ OTEL_TRACES_EXPORTER: 'zipkin' }), ConfigError, 'an exporter this system does not ship is refused');
+  t.throws(() => loadConfig({ OTEL_TRACES_SAMPLER: 'sometimes' }), ConfigError);
+  t.throws(() => loadConfig({ OTEL_TRACES_SAMPLER_ARG: '2' }), ConfigError);
+});

@@ -100,7 +100,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Hold a seat for HOLD_TTL_MS (300000 ms here) */
+        /**
+         * Hold one seat, or up to 4 of one schedule all or nothing, for HOLD_TTL_MS (300000 ms here)
+         * @description Either seatNo or seatNos. A user may hold or own at most MAX_SEATS_PER_USER (4 here) seats of one schedule.
+         */
         post: operations["holdSeat"];
         delete?: never;
         options?: never;
@@ -318,6 +321,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -412,6 +417,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -426,6 +433,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -440,6 +449,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -454,6 +465,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -517,6 +530,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -531,6 +546,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -545,6 +562,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -600,6 +619,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -614,6 +635,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -628,6 +651,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -698,6 +723,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -712,6 +739,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -773,6 +802,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -800,8 +831,10 @@ export interface operations {
                  */
                 "application/json": {
                     scheduleId: string;
-                    seatNo: number;
-                };
+                    seatNo?: number;
+                    /** @description Held all or nothing */
+                    seatNos?: number[];
+                } & (unknown | unknown);
             };
         };
         responses: {
@@ -816,7 +849,11 @@ export interface operations {
                      *       "reservationId": "b50814be-2dac-465b-9a2e-10ca33f9765a",
                      *       "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
                      *       "seatNo": 1,
+                     *       "seatNos": [
+                     *         1
+                     *       ],
                      *       "price": 100,
+                     *       "amount": 100,
                      *       "userId": "ana",
                      *       "status": "HELD",
                      *       "expiresAt": "2030-01-01T10:05:00.000Z"
@@ -825,8 +862,14 @@ export interface operations {
                     "application/json": {
                         reservationId: string;
                         scheduleId: string;
+                        /** @description The first of seatNos */
                         seatNo: number;
+                        /** @description Every seat of the reservation, ascending */
+                        seatNos: number[];
+                        /** @description Per seat */
                         price: number;
+                        /** @description price × seats: what the payment debits */
+                        amount: number;
                         userId: string;
                         /** @enum {string} */
                         status: "HELD" | "RESERVED" | "EXPIRED" | "RELEASED";
@@ -851,6 +894,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -865,6 +910,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -879,6 +926,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -893,10 +942,12 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
-            /** @description Refused by the current state. Codes: SEAT_UNAVAILABLE, BOOKING_NOT_OPEN, BOOKING_CLOSED */
+            /** @description Refused by the current state. Codes: SEAT_UNAVAILABLE, SEAT_LIMIT, BOOKING_NOT_OPEN, BOOKING_CLOSED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -907,6 +958,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -921,6 +974,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -935,6 +990,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -949,6 +1006,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -976,7 +1035,11 @@ export interface operations {
                      *       "reservationId": "b50814be-2dac-465b-9a2e-10ca33f9765a",
                      *       "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
                      *       "seatNo": 1,
+                     *       "seatNos": [
+                     *         1
+                     *       ],
                      *       "price": 100,
+                     *       "amount": 100,
                      *       "userId": "ana",
                      *       "status": "RESERVED",
                      *       "expiresAt": "2030-01-01T10:05:00.000Z",
@@ -986,8 +1049,14 @@ export interface operations {
                     "application/json": {
                         reservationId: string;
                         scheduleId: string;
+                        /** @description The first of seatNos */
                         seatNo: number;
+                        /** @description Every seat of the reservation, ascending */
+                        seatNos: number[];
+                        /** @description Per seat */
                         price: number;
+                        /** @description price × seats: what the payment debits */
+                        amount: number;
                         userId: string;
                         /** @enum {string} */
                         status: "HELD" | "RESERVED" | "EXPIRED" | "RELEASED";
@@ -1012,6 +1081,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1026,6 +1097,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1040,6 +1113,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1099,6 +1174,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1113,6 +1190,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1127,6 +1206,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1172,6 +1253,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1252,6 +1335,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1266,6 +1351,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1280,6 +1367,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1294,6 +1383,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1308,6 +1399,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1322,6 +1415,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1336,6 +1431,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1411,6 +1508,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1425,6 +1524,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1439,6 +1540,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1499,6 +1602,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1599,6 +1704,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1673,6 +1780,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1802,6 +1911,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1816,6 +1927,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1830,6 +1943,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };

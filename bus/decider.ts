@@ -32,6 +32,8 @@ export class Rejection extends Error {
     readonly kind: RejectionKind,
     readonly code: string,
     message: string,
+    /** More for the client beside the message (which seats were taken, say). */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }

@@ -100,7 +100,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Hold a seat for HOLD_TTL_MS (300000 ms here) */
+        /**
+         * Hold one seat, or up to 4 of one schedule all or nothing, for HOLD_TTL_MS (300000 ms here)
+         * @description Either seatNo or seatNos. A user may hold or own at most MAX_SEATS_PER_USER (4 here) seats of one schedule.
+         */
         post: operations["holdSeat"];
         delete?: never;
         options?: never;
@@ -500,6 +503,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -594,6 +599,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -608,6 +615,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -622,6 +631,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -636,6 +647,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -699,6 +712,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -713,6 +728,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -727,6 +744,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -782,6 +801,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -796,6 +817,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -810,6 +833,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -880,6 +905,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -894,6 +921,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -908,6 +937,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -922,6 +953,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -936,6 +969,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -997,6 +1032,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1024,8 +1061,10 @@ export interface operations {
                  */
                 "application/json": {
                     scheduleId: string;
-                    seatNo: number;
-                };
+                    seatNo?: number;
+                    /** @description Held all or nothing */
+                    seatNos?: number[];
+                } & (unknown | unknown);
             };
         };
         responses: {
@@ -1040,7 +1079,11 @@ export interface operations {
                      *       "reservationId": "b50814be-2dac-465b-9a2e-10ca33f9765a",
                      *       "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
                      *       "seatNo": 1,
+                     *       "seatNos": [
+                     *         1
+                     *       ],
                      *       "price": 100,
+                     *       "amount": 100,
                      *       "userId": "ana",
                      *       "status": "HELD",
                      *       "expiresAt": "2030-01-01T10:05:00.000Z"
@@ -1049,8 +1092,14 @@ export interface operations {
                     "application/json": {
                         reservationId: string;
                         scheduleId: string;
+                        /** @description The first of seatNos */
                         seatNo: number;
+                        /** @description Every seat of the reservation, ascending */
+                        seatNos: number[];
+                        /** @description Per seat */
                         price: number;
+                        /** @description price × seats: what the payment debits */
+                        amount: number;
                         userId: string;
                         /** @enum {string} */
                         status: "HELD" | "RESERVED" | "EXPIRED" | "RELEASED";
@@ -1075,6 +1124,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1089,6 +1140,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1103,6 +1156,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1117,10 +1172,12 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
-            /** @description Refused by the current state. Codes: SEAT_UNAVAILABLE, BOOKING_NOT_OPEN, BOOKING_CLOSED */
+            /** @description Refused by the current state. Codes: SEAT_UNAVAILABLE, SEAT_LIMIT, BOOKING_NOT_OPEN, BOOKING_CLOSED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1131,6 +1188,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1145,6 +1204,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1159,6 +1220,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1173,6 +1236,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1200,7 +1265,11 @@ export interface operations {
                      *       "reservationId": "b50814be-2dac-465b-9a2e-10ca33f9765a",
                      *       "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
                      *       "seatNo": 1,
+                     *       "seatNos": [
+                     *         1
+                     *       ],
                      *       "price": 100,
+                     *       "amount": 100,
                      *       "userId": "ana",
                      *       "status": "RESERVED",
                      *       "expiresAt": "2030-01-01T10:05:00.000Z",
@@ -1210,8 +1279,14 @@ export interface operations {
                     "application/json": {
                         reservationId: string;
                         scheduleId: string;
+                        /** @description The first of seatNos */
                         seatNo: number;
+                        /** @description Every seat of the reservation, ascending */
+                        seatNos: number[];
+                        /** @description Per seat */
                         price: number;
+                        /** @description price × seats: what the payment debits */
+                        amount: number;
                         userId: string;
                         /** @enum {string} */
                         status: "HELD" | "RESERVED" | "EXPIRED" | "RELEASED";
@@ -1236,6 +1311,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1250,6 +1327,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1264,6 +1343,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1278,6 +1359,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1292,6 +1375,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1371,6 +1456,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1385,6 +1472,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1399,6 +1488,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1413,6 +1504,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1472,6 +1565,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1486,6 +1581,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1500,6 +1597,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1514,6 +1613,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1528,6 +1629,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1542,6 +1645,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1587,6 +1692,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1601,6 +1708,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1615,6 +1724,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1629,6 +1740,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1699,6 +1812,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1713,6 +1828,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1727,6 +1844,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1741,6 +1860,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1821,6 +1942,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1835,6 +1958,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1849,6 +1974,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1863,6 +1990,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1877,6 +2006,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1891,6 +2022,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1905,6 +2038,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1980,6 +2115,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -1994,6 +2131,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2008,6 +2147,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2022,6 +2163,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2036,6 +2179,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2096,6 +2241,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2196,6 +2343,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2270,6 +2419,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2399,6 +2550,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2413,6 +2566,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2427,6 +2582,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2437,7 +2594,7 @@ export interface operations {
             query?: {
                 /** @description One stream, e.g. payment-<paymentId> */
                 stream?: string;
-                /** @description Stream categories, comma-separated (concert, seat, payment, points, queue, admission, ranking, delivery, parked) */
+                /** @description Stream categories, comma-separated (concert, seat, holdings, payment, points, queue, admission, ranking, delivery, parked) */
                 category?: string;
                 /** @description Event types, comma-separated, e.g. PaymentFailed,SeatReleased */
                 type?: string;
@@ -2472,6 +2629,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2486,6 +2645,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2547,6 +2708,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2561,6 +2724,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2765,6 +2930,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2779,6 +2946,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2793,6 +2962,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2931,6 +3102,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2945,6 +3118,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -2959,6 +3134,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -3026,6 +3203,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -3040,6 +3219,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -3086,6 +3267,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -3100,6 +3283,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -3114,6 +3299,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -3128,6 +3315,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -3193,6 +3382,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -3207,6 +3398,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -3261,6 +3454,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -3275,6 +3470,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -3289,6 +3486,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };
@@ -3303,6 +3502,8 @@ export interface operations {
                         code: string;
                         error: string;
                         message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
                     };
                 };
             };

@@ -32,6 +32,8 @@ export interface Config {
   userJwtIssuer: string | undefined;
   userJwtAudience: string | undefined;
   holdTtlMs: number;
+  /** Seats one user may hold or own of one schedule, across reservations. */
+  maxSeatsPerUser: number;
   paymentDeadlineMs: number;
   queueAdmitIntervalMs: number;
   queueTokenTtlMs: number;
@@ -200,6 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
     userJwtIssuer: optional(env, 'USER_JWT_ISSUER'),
     userJwtAudience: optional(env, 'USER_JWT_AUDIENCE'),
     holdTtlMs: integer(env, 'HOLD_TTL_MS', 300_000, 1),
+    maxSeatsPerUser: integer(env, 'MAX_SEATS_PER_USER', 4, 1),
     paymentDeadlineMs: integer(env, 'PAYMENT_DEADLINE_MS', 30_000, 1),
     queueAdmitIntervalMs: integer(env, 'QUEUE_ADMIT_INTERVAL_MS', 1_000, 1),
     queueTokenTtlMs: integer(env, 'QUEUE_TOKEN_TTL_MS', 600_000, 1),

@@ -4,7 +4,7 @@ import type { SeatEvent } from '../domains/reservation/events.js';
 import type { PointEvent } from '../domains/point/events.js';
 
 /**
- * The six invariants of DESIGN.md, checked over everything in the event
+ * The invariants of DESIGN.md (1–10; 7 and 8 arrive with cancellations), checked over everything in the event
  * store. Tests, benchmarks and the CLI's `check` all call this one function.
  */
 
@@ -29,12 +29,15 @@ export interface CheckOptions {
   receiver?: ReadonlyArray<{ paymentId: string; effects: number }>;
   /** Invariant 6 runs only when given: it rebuilds projections and replays reactions. */
   replay?: () => Promise<{ projectionsDiffering: string[]; projections: number; reactionAppends: number; events: number }>;
+  /** Invariant 10's limit: MAX_SEATS_PER_USER (default 4). */
+  maxSeatsPerUser?: number;
 }
 
 interface PaymentFacts {
   status: 'PENDING' | 'COMPLETED' | 'FAILED';
   amount: number;
-  seat: string;
+  seats: string[];
+  reservationId: string;
   deadlineAt: string;
   reason?: PaymentFailureReason;
 }
@@ -42,6 +45,14 @@ interface PaymentFacts {
 interface SeatFacts {
   status: 'AVAILABLE' | 'HELD' | 'RESERVED';
   reservedFor: string | null;
+  /** Whose hold or reservation it is, while not AVAILABLE. */
+  reservationId: string | null;
+  userId: string | null;
+}
+
+interface ReservationFacts {
+  seats: string[];
+  expiresAt: string;
 }
 
 interface WalletFacts {
@@ -78,6 +89,12 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
   const deliveries = new Map<string, 'SCHEDULED' | 'SUCCEEDED' | 'DEAD_LETTERED'>();
   const seatViolations: string[] = [];
   const balanceViolations: string[] = [];
+  const reservations = new Map<string, ReservationFacts>();
+  /** Seats each user has of each schedule, now and at the worst position of the log. */
+  const owned = new Map<string, number>();
+  const maxSeats = options.maxSeatsPerUser ?? 4;
+  let mostOwned = 0;
+  const limitViolations: string[] = [];
   let events = 0;
 
   for await (const recorded of everyEvent(store)) {
@@ -86,7 +103,14 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
     switch (event.type) {
       case 'PaymentRequested': {
         const d = event.data;
-        payments.set(d.paymentId, { status: 'PENDING', amount: d.amount, seat: seatKey(d.scheduleId, d.seatNo), deadlineAt: d.deadlineAt });
+        const seatNos = d.seatNos && d.seatNos.length > 0 ? d.seatNos : [d.seatNo];
+        payments.set(d.paymentId, {
+          status: 'PENDING',
+          amount: d.amount,
+          seats: seatNos.map((n) => seatKey(d.scheduleId, n)),
+          reservationId: d.reservationId,
+          deadlineAt: d.deadlineAt,
+        });
         break;
       }
       case 'PaymentCompleted':
@@ -100,27 +124,51 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
       }
       case 'SeatHeld':
       case 'SeatHoldExpired':
+      case 'SeatHoldReleased':
       case 'SeatReserved':
       case 'SeatReleased': {
         const key = seatKey(event.data.scheduleId, event.data.seatNo);
-        const seat = seats.get(key) ?? { status: 'AVAILABLE', reservedFor: null };
+        const seat = seats.get(key) ?? { status: 'AVAILABLE', reservedFor: null, reservationId: null, userId: null };
         const expect = (from: SeatFacts['status']) => {
           if (seat.status !== from) list(seatViolations, `${recorded.streamId}@${recorded.revision}: ${event.type} while ${seat.status}`);
+        };
+        const ownerKey = `${event.data.scheduleId}#${seat.userId ?? event.data.userId}`;
+        const own = (delta: number) => {
+          const now = Math.max(0, (owned.get(ownerKey) ?? 0) + delta);
+          owned.set(ownerKey, now);
+          mostOwned = Math.max(mostOwned, now);
+          if (now > maxSeats) list(limitViolations, `${recorded.streamId}@${recorded.revision}: ${ownerKey.replace('#', ' / ')} has ${now} seats`);
         };
         if (event.type === 'SeatHeld') {
           expect('AVAILABLE');
           seat.status = 'HELD';
-        } else if (event.type === 'SeatHoldExpired') {
+          seat.reservationId = event.data.reservationId;
+          seat.userId = event.data.userId;
+          if (!reservations.has(event.data.reservationId)) {
+            const seatNos = event.data.seatNos && event.data.seatNos.length > 0 ? event.data.seatNos : [event.data.seatNo];
+            reservations.set(event.data.reservationId, {
+              seats: seatNos.map((n) => seatKey(event.data.scheduleId, n)),
+              expiresAt: event.data.expiresAt,
+            });
+          }
+          own(+1);
+        } else if (event.type === 'SeatHoldExpired' || event.type === 'SeatHoldReleased') {
           expect('HELD');
+          own(-1);
           seat.status = 'AVAILABLE';
+          seat.reservationId = null;
+          seat.userId = null;
         } else if (event.type === 'SeatReserved') {
           expect('HELD');
           seat.status = 'RESERVED';
           seat.reservedFor = event.data.paymentId;
         } else {
           expect('RESERVED');
+          own(-1);
           seat.status = 'AVAILABLE';
           seat.reservedFor = null;
+          seat.reservationId = null;
+          seat.userId = null;
         }
         seats.set(key, seat);
         break;
@@ -178,8 +226,9 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
     }
     for (const [paymentId, payment] of payments) {
       if (payment.status !== 'COMPLETED') continue;
-      const seat = seats.get(payment.seat);
-      if (seat?.reservedFor !== paymentId) list(violations, `COMPLETED payment ${paymentId} does not hold seat ${payment.seat}`);
+      for (const key of payment.seats) {
+        if (seats.get(key)?.reservedFor !== paymentId) list(violations, `COMPLETED payment ${paymentId} does not hold seat ${key}`);
+      }
     }
     results.push({ id: 1, name: 'a seat is RESERVED only for a COMPLETED payment; never two holders', ok: violations.length === 0, counts: ({ seats: seats.size, reserved }), violations });
   }
@@ -268,5 +317,43 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
       violations,
     });
   }
+  // 9. The seats of one reservation share one fate; a payment debits once for all of them.
+  {
+    const violations: string[] = [];
+    const grace = options.graceMs ?? 5_000;
+    const pendingFor = new Set([...payments.values()].filter((p) => p.status === 'PENDING').map((p) => p.reservationId));
+    let several = 0;
+    for (const [reservationId, reservation] of reservations) {
+      if (reservation.seats.length > 1) several++;
+      let held = 0;
+      let reserved = 0;
+      for (const key of reservation.seats) {
+        const seat = seats.get(key);
+        if (seat?.reservationId !== reservationId) continue;
+        if (seat.status === 'HELD') held++;
+        else if (seat.status === 'RESERVED') reserved++;
+      }
+      const n = reservation.seats.length;
+      if (held + reserved === 0 || held === n || reserved === n) continue;
+      // Still being held (its request under way), or its payment still confirming seat after seat.
+      const holding = reserved === 0 && Date.parse(reservation.expiresAt) + grace >= options.now.getTime();
+      if (holding || pendingFor.has(reservationId)) continue;
+      list(violations, `reservation ${reservationId}: ${held} of ${n} seats HELD, ${reserved} RESERVED`);
+    }
+    for (const paymentId of payments.keys()) {
+      const net = netDebit.get(paymentId);
+      if (net && net.debits > 1) list(violations, `payment ${paymentId} debited ${net.debits} times`);
+    }
+    results.push({ id: 9, name: 'the seats of one reservation share one fate; one debit per payment', ok: violations.length === 0, counts: ({ reservations: reservations.size, several }), violations });
+  }
+
+  // 10. No user holds or owns more than MAX_SEATS_PER_USER seats of one schedule at any position.
+  results.push({
+    id: 10,
+    name: `no user has more than ${maxSeats} seats of one schedule at any position`,
+    ok: limitViolations.length === 0,
+    counts: ({ users: owned.size, mostOwned }),
+    violations: limitViolations,
+  });
   return results;
 }

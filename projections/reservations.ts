@@ -3,14 +3,21 @@ import { isEvent } from '../bus/decider.js';
 import type { Projection } from '../bus/projection.js';
 import type { SeatEvent } from '../domains/reservation/events.js';
 import type { PaymentEvent } from '../domains/payment/events.js';
+import { seatsOf } from '../domains/payment/ref.js';
 
 export type ReservationStatus = 'HELD' | 'RESERVED' | 'EXPIRED' | 'RELEASED';
 
 export interface ReservationDoc extends Doc {
   reservationId: string;
   scheduleId: string;
+  /** The first seat. */
   seatNo: number;
+  /** Every seat, ascending; absent on documents written before reservations had several. */
+  seatNos?: number[];
+  /** Per seat. */
   price: number;
+  /** price × seats: what its payment debits. */
+  amount?: number;
   userId: string;
   status: ReservationStatus;
   heldAt: string;
@@ -26,17 +33,23 @@ export interface ReservationDoc extends Doc {
 export const reservations: Projection<ReservationDoc> = {
   name: 'reservations',
   collection: { name: 'reservations', indexes: ['userId', 'scheduleId'] },
-  eventTypes: ['SeatHeld', 'SeatHoldExpired', 'PaymentRequested', 'SeatReserved', 'SeatReleased'],
+  eventTypes: ['SeatHeld', 'SeatHoldExpired', 'SeatHoldReleased', 'PaymentRequested', 'SeatReserved', 'SeatReleased'],
   ids: (event) => [(event.data as { reservationId: string }).reservationId],
   evolve(doc, event) {
     if (isEvent<SeatEvent, 'SeatHeld'>(event, 'SeatHeld')) {
-      const { reservationId, scheduleId, seatNo, price, userId, heldAt, expiresAt } = event.data;
+      const { reservationId, scheduleId, price, userId, heldAt, expiresAt } = event.data;
+      // A later seat of the same reservation: the document already says it all.
+      if (doc && doc.status === 'HELD') return doc;
+      const seatNos = seatsOf(event.data);
+      const seatNo = seatNos[0]!;
       return {
         id: reservationId,
         reservationId,
         scheduleId,
         seatNo,
+        seatNos,
         price,
+        amount: price * seatNos.length,
         userId,
         status: 'HELD',
         heldAt,
@@ -50,10 +63,17 @@ export const reservations: Projection<ReservationDoc> = {
     if (!doc) return null;
     if (isEvent<PaymentEvent, 'PaymentRequested'>(event, 'PaymentRequested')) return { ...doc, paymentId: event.data.paymentId };
     if (isEvent<SeatEvent, 'SeatReserved'>(event, 'SeatReserved')) {
+      // Reserved once its last seat is: the seats are confirmed in order.
+      if (event.data.seatNo !== seatsOf(event.data).at(-1)) return { ...doc, paymentId: event.data.paymentId };
       return { ...doc, status: 'RESERVED', paymentId: event.data.paymentId, reservedAt: event.data.reservedAt };
     }
+    // The first seat to end ends the reservation; its other seats follow.
+    if (doc.status === 'EXPIRED' || doc.status === 'RELEASED') return doc;
     if (isEvent<SeatEvent, 'SeatHoldExpired'>(event, 'SeatHoldExpired')) {
       return { ...doc, status: 'EXPIRED', expiredAt: event.data.expiredAt };
+    }
+    if (isEvent<SeatEvent, 'SeatHoldReleased'>(event, 'SeatHoldReleased')) {
+      return { ...doc, status: 'RELEASED', releasedAt: event.data.releasedAt };
     }
     if (isEvent<SeatEvent, 'SeatReleased'>(event, 'SeatReleased')) {
       return { ...doc, status: 'RELEASED', releasedAt: event.data.releasedAt };

@@ -27,7 +27,7 @@ export interface SagaTraceDoc extends Doc {
 }
 
 /** The hold comes before its payment; the payment id is derived from the reservation, so the hold is filed under it. */
-const HOLD_TYPES = ['SeatHeld', 'SeatHoldExpired'];
+const HOLD_TYPES = ['SeatHeld', 'SeatHoldExpired', 'SeatHoldReleased', 'SeatHoldVoided'];
 
 /** Events that carry the saga reference (or, for the last two, inherit its correlation id). */
 const SAGA_TYPES = [
@@ -39,6 +39,7 @@ const SAGA_TYPES = [
   'PaymentCompleted',
   'PaymentFailed',
   'SeatReleased',
+  'SeatReservationVoided',
   'PointsRefunded',
   'DebitVoided',
   'SeatSaleCounted',

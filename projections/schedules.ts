@@ -22,7 +22,7 @@ export interface ScheduleDoc extends Doc {
   soldOutAt: string | null;
 }
 
-const SEAT_TYPES = ['SeatHeld', 'SeatHoldExpired', 'SeatReserved', 'SeatReleased'] as const;
+const SEAT_TYPES = ['SeatHeld', 'SeatHoldExpired', 'SeatHoldReleased', 'SeatReserved', 'SeatReleased'] as const;
 
 function counted(doc: ScheduleDoc, held: number, reserved: number): ScheduleDoc {
   const heldSeats = Math.max(0, doc.heldSeats + held);
@@ -63,6 +63,7 @@ export const schedules: Projection<ScheduleDoc> = {
     if (!doc) return null;
     if (isEvent<SeatEvent, 'SeatHeld'>(event, 'SeatHeld')) return counted(doc, +1, 0);
     if (isEvent<SeatEvent, 'SeatHoldExpired'>(event, 'SeatHoldExpired')) return counted(doc, -1, 0);
+    if (isEvent<SeatEvent, 'SeatHoldReleased'>(event, 'SeatHoldReleased')) return counted(doc, -1, 0);
     if (isEvent<SeatEvent, 'SeatReserved'>(event, 'SeatReserved')) return counted(doc, -1, +1);
     if (isEvent<SeatEvent, 'SeatReleased'>(event, 'SeatReleased')) return counted(doc, 0, -1);
     if (isEvent<RankingEvent, 'ScheduleSoldOut'>(event, 'ScheduleSoldOut')) {

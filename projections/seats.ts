@@ -22,7 +22,7 @@ export const seatDocId = (scheduleId: string, seatNo: number) => `${scheduleId}_
 export const seats: Projection<SeatDoc> = {
   name: 'seats',
   collection: { name: 'seats', indexes: ['scheduleId'] },
-  eventTypes: ['SeatHeld', 'SeatHoldExpired', 'SeatReserved', 'SeatReleased'],
+  eventTypes: ['SeatHeld', 'SeatHoldExpired', 'SeatHoldReleased', 'SeatReserved', 'SeatReleased'],
   ids: (event) => {
     const { scheduleId, seatNo } = event.data as { scheduleId: string; seatNo: number };
     return [seatDocId(scheduleId, seatNo)];
@@ -36,7 +36,7 @@ export const seats: Projection<SeatDoc> = {
     if (isEvent<SeatEvent, 'SeatReserved'>(event, 'SeatReserved')) {
       return doc.reservationId === event.data.reservationId ? { ...doc, status: 'RESERVED', paymentId: event.data.paymentId } : doc;
     }
-    if (isEvent<SeatEvent, 'SeatHoldExpired'>(event, 'SeatHoldExpired')) {
+    if (isEvent<SeatEvent, 'SeatHoldExpired'>(event, 'SeatHoldExpired') || isEvent<SeatEvent, 'SeatHoldReleased'>(event, 'SeatHoldReleased')) {
       return doc.reservationId === event.data.reservationId ? null : doc;
     }
     if (isEvent<SeatEvent, 'SeatReleased'>(event, 'SeatReleased')) {

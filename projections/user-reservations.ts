@@ -5,6 +5,7 @@ import type { Projection } from '../bus/projection.js';
 import type { SeatEvent } from '../domains/reservation/events.js';
 import type { PaymentEvent } from '../domains/payment/events.js';
 import type { ReservationStatus } from './reservations.js';
+import { seatsOf } from '../domains/payment/ref.js';
 
 /** One of a user's reservations as their list shows it: GET /users/:userId/reservations. */
 export interface UserReservationDoc extends Doc {
@@ -28,22 +29,30 @@ type Data<T extends Event['type']> = Extract<Event, { type: T }>['data'];
  * payment, when it last changed. A new event (a cancellation, say) is one more
  * entry here and in `eventTypes`.
  */
+/** The first seat to end ends a reservation of several (its other seats follow): it stays as that one left it. */
+const ended = (doc: UserReservationDoc) => doc.status === 'EXPIRED' || doc.status === 'RELEASED';
+
 const changes: { [T in Exclude<Event['type'], 'SeatHeld'>]?: (doc: UserReservationDoc, data: Data<T>) => UserReservationDoc } = {
   PaymentRequested: (doc, data) => ({ ...doc, paymentId: data.paymentId, updatedAt: data.requestedAt }),
-  SeatReserved: (doc, data) => ({ ...doc, status: 'RESERVED', paymentId: data.paymentId, updatedAt: data.reservedAt }),
-  SeatHoldExpired: (doc, data) => ({ ...doc, status: 'EXPIRED', updatedAt: data.expiredAt }),
-  SeatReleased: (doc, data) => ({ ...doc, status: 'RELEASED', updatedAt: data.releasedAt }),
+  // Reserved once its last seat is: the seats are confirmed in order.
+  SeatReserved: (doc, data) =>
+    data.seatNo === seatsOf(data).at(-1) ? { ...doc, status: 'RESERVED', paymentId: data.paymentId, updatedAt: data.reservedAt } : { ...doc, paymentId: data.paymentId },
+  SeatHoldExpired: (doc, data) => (ended(doc) ? doc : { ...doc, status: 'EXPIRED', updatedAt: data.expiredAt }),
+  SeatHoldReleased: (doc, data) => (ended(doc) ? doc : { ...doc, status: 'RELEASED', updatedAt: data.releasedAt }),
+  SeatReleased: (doc, data) => (ended(doc) ? doc : { ...doc, status: 'RELEASED', updatedAt: data.releasedAt }),
 };
 
 function held(event: RecordedEvent): UserReservationDoc {
-  const { reservationId, scheduleId, seatNo, price, userId, heldAt } = event.data as Data<'SeatHeld'>;
+  const data = event.data as Data<'SeatHeld'>;
+  const { reservationId, scheduleId, price, userId, heldAt } = data;
+  const seatNos = seatsOf(data);
   return {
     id: reservationId,
     reservationId,
     userId,
     scheduleId,
-    seatNos: [seatNo],
-    amount: price,
+    seatNos,
+    amount: price * seatNos.length,
     status: 'HELD',
     paymentId: null,
     updatedAt: heldAt,
@@ -62,7 +71,8 @@ export const userReservations: Projection<UserReservationDoc> = {
   eventTypes: ['SeatHeld', ...Object.keys(changes)],
   ids: (event) => [(event.data as { reservationId: string }).reservationId],
   evolve(doc, event) {
-    if (event.type === 'SeatHeld') return held(event);
+    // A later seat of the same reservation: the document (and its place in the list) came with the first.
+    if (event.type === 'SeatHeld') return doc && doc.status === 'HELD' ? doc : { ...held(event), ...(doc ? { listKey: doc.listKey } : {}) };
     // A reservation enters the list with its hold; anything about one never held is not the user's.
     if (!doc) return null;
     const change = changes[event.type as keyof typeof changes] as ((doc: UserReservationDoc, data: unknown) => UserReservationDoc) | undefined;

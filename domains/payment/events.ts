@@ -11,8 +11,15 @@ export interface PaymentRef {
   userId: string;
   concertId: string;
   scheduleId: string;
+  /** On a seat's events, that seat; elsewhere the reservation's first seat. */
   seatNo: number;
   amount: number;
+  /**
+   * Every seat of the reservation, ascending, when it has more than one (absent
+   * on single-seat payments, and on every event written before reservations
+   * could hold several seats): see seatsOf.
+   */
+  seatNos?: number[];
 }
 
 /** Why a payment ended FAILED: the seat's, the points' or the deadline's answer. */

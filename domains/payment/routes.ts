@@ -111,7 +111,9 @@ export function paymentRoutes(ctx: ApiContext): FastifyPluginAsync {
             concertId: schedule.concertId,
             scheduleId: reservation.scheduleId,
             seatNo: reservation.seatNo,
-            amount: reservation.price,
+            // One debit for every seat of the reservation.
+            amount: reservation.amount ?? reservation.price,
+            ...(reservation.seatNos && reservation.seatNos.length > 1 ? { seatNos: reservation.seatNos } : {}),
           },
           ctx.clock.now(),
           ctx.config.paymentDeadlineMs,

@@ -4,18 +4,23 @@ import type { PaymentEvent } from '../payment/events.js';
 import type { SeatEvent } from '../reservation/events.js';
 import type { PointCommand } from './commands.js';
 import type { PointEvent } from './events.js';
-import { refOf } from '../payment/ref.js';
+import { refOf, seatsOf } from '../payment/ref.js';
 import { pointsStream, wallet, type WalletState } from './wallet.js';
 
 type PointReaction = Reaction<WalletState, PointCommand, PointEvent>;
 
-/** The seat is reserved for this payment: take the points. */
+/**
+ * The seat is reserved for this payment: take the points. A reservation's
+ * seats are reserved in order, so only its last seat's SeatReserved means all
+ * of them are: the payment's amount is debited once, on that one.
+ */
 export const debitOnSeatReserved: PointReaction = {
   name: 'point.debitOnSeatReserved',
   aggregate: wallet,
   eventTypes: ['SeatReserved'],
   react(event) {
     if (!isEvent<SeatEvent, 'SeatReserved'>(event, 'SeatReserved')) return [];
+    if (event.data.seatNo !== seatsOf(event.data).at(-1)) return [];
     const ref = refOf(event.data);
     // The event's own time, not the clock: a replay decides the same way.
     return [{ streamId: pointsStream(ref.userId), command: { type: 'Debit', data: { ...ref, now: event.created.toISOString() } } }];

@@ -2,6 +2,7 @@ import { isEvent } from '../../bus/decider.js';
 import type { Reaction } from '../../bus/reaction.js';
 import type { ConcertEvent } from '../concert/events.js';
 import type { PaymentEvent } from '../payment/events.js';
+import { seatsOf } from '../payment/ref.js';
 import type { RankingCommand } from './commands.js';
 import type { RankingEvent } from './events.js';
 import { rankingStream, sellout, type SelloutState } from './sellout.js';
@@ -22,17 +23,18 @@ export const openRankingOnScheduleOpened: RankingReaction = {
   },
 };
 
-/** A paid seat counts towards the sell-out, at the moment its payment completed. */
+/** Every paid seat counts towards the sell-out, at the moment its payment completed. */
 export const countSaleOnPaymentCompleted: RankingReaction = {
   name: 'ranking.countSaleOnPaymentCompleted',
   aggregate: sellout,
   eventTypes: ['PaymentCompleted'],
   react(event) {
     if (!isEvent<PaymentEvent, 'PaymentCompleted'>(event, 'PaymentCompleted')) return [];
-    const { scheduleId, paymentId, seatNo, completedAt } = event.data;
-    return [
-      { streamId: rankingStream(scheduleId), command: { type: 'CountSale', data: { scheduleId, paymentId, seatNo, paidAt: completedAt } } },
-    ];
+    const { scheduleId, paymentId, completedAt } = event.data;
+    return seatsOf(event.data).map((seatNo) => ({
+      streamId: rankingStream(scheduleId),
+      command: { type: 'CountSale', data: { scheduleId, paymentId, seatNo, paidAt: completedAt } },
+    }));
   },
 };
 

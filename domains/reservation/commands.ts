@@ -11,13 +11,28 @@ export interface HoldSeat {
     price: number;
     now: string;
     ttlMs: number;
+    /** Every seat of the reservation when it has more than one. */
+    seatNos?: number[];
   };
 }
 
-/** The hold timer fired. */
+/**
+ * The hold timer fired. With `claimed` (the seat the reservation claimed), a
+ * reservation that never held the seat is voided on it, so that a request
+ * stopped halfway leaves no seat of it behind.
+ */
 export interface ExpireHold {
   type: 'ExpireHold';
-  data: { reservationId: string; now: string };
+  data: { reservationId: string; now: string; claimed?: { scheduleId: string; seatNo: number; userId: string; expiresAt: string } };
+}
+
+/**
+ * The reservation gives up this seat before paying: its hold here is released,
+ * or, if it never held the seat, voided (the same `claimed` seat as above).
+ */
+export interface ReleaseHold {
+  type: 'ReleaseHold';
+  data: { reservationId: string; scheduleId: string; seatNo: number; userId: string; reason: string; now: string };
 }
 
 /** A payment was requested: reserve the seat if the hold still stands at `requestedAt`. */
@@ -32,4 +47,18 @@ export interface ReleaseSeat {
   data: PaymentRef & { reason: string; now: string };
 }
 
-export type SeatCommand = HoldSeat | ExpireHold | ConfirmSeat | ReleaseSeat;
+export type SeatCommand = HoldSeat | ExpireHold | ReleaseHold | ConfirmSeat | ReleaseSeat;
+
+/** Before holding: count the seats against the user's allowance for the schedule. */
+export interface ClaimSeats {
+  type: 'ClaimSeats';
+  data: { reservationId: string; scheduleId: string; userId: string; seatNos: number[]; maxSeats: number; now: string; expiresAt: string };
+}
+
+/** These seats of the reservation are free again. */
+export interface ReturnSeats {
+  type: 'ReturnSeats';
+  data: { reservationId: string; scheduleId: string; userId: string; seatNos: number[]; reason: string; now: string };
+}
+
+export type HoldingsCommand = ClaimSeats | ReturnSeats;

@@ -16,6 +16,8 @@ export type SeatHeld = DomainEvent<
     price: number;
     heldAt: string;
     expiresAt: string;
+    /** Every seat of the reservation, ascending, when it has more than one; they share one fate. */
+    seatNos?: number[];
   }
 >;
 
@@ -24,14 +26,49 @@ export type SeatHoldExpired = DomainEvent<
   { reservationId: string; scheduleId: string; seatNo: number; userId: string; expiredAt: string }
 >;
 
-export type SeatReserved = DomainEvent<'SeatReserved', PaymentRef & { reservedAt: string }>;
+/** On a several-seat reservation it carries the payment's requestedAt, by which the next seat is judged. */
+export type SeatReserved = DomainEvent<'SeatReserved', PaymentRef & { reservedAt: string; requestedAt?: string }>;
 
 export type SeatReservationRejected = DomainEvent<'SeatReservationRejected', PaymentRef & { reason: SeatRejectionReason }>;
 
 /** The compensation: the reserved seat is given back because its payment failed (`reason` says which failure). */
 export type SeatReleased = DomainEvent<'SeatReleased', PaymentRef & { reason: string; releasedAt: string }>;
 
-export type SeatEvent = SeatHeld | SeatHoldExpired | SeatReserved | SeatReservationRejected | SeatReleased;
+/**
+ * A hold given up before any payment: the rest of its reservation could not be
+ * held (ABANDONED), or its user cancelled it.
+ */
+export type SeatHoldReleased = DomainEvent<
+  'SeatHoldReleased',
+  { reservationId: string; scheduleId: string; seatNo: number; userId: string; reason: string; releasedAt: string }
+>;
+
+/**
+ * A reservation that claimed this seat but never held it (its request stopped
+ * halfway, or gave up) never will: a late hold for it is refused, and the
+ * user's claim on the seat is returned.
+ */
+export type SeatHoldVoided = DomainEvent<
+  'SeatHoldVoided',
+  { reservationId: string; scheduleId: string; seatNo: number; userId: string; voidedAt: string }
+>;
+
+/**
+ * A several-seat payment failed before its confirmation reached this seat:
+ * recorded so that the confirmation, still on its way along the seats, never
+ * reserves this one for a dead payment (as DebitVoided does for points).
+ */
+export type SeatReservationVoided = DomainEvent<'SeatReservationVoided', PaymentRef & { reason: string; voidedAt: string }>;
+
+export type SeatEvent =
+  | SeatReservationVoided
+  | SeatHeld
+  | SeatHoldExpired
+  | SeatReserved
+  | SeatReservationRejected
+  | SeatReleased
+  | SeatHoldReleased
+  | SeatHoldVoided;
 
 export const reservationEventTypes = [
   'SeatHeld',
@@ -39,4 +76,27 @@ export const reservationEventTypes = [
   'SeatReserved',
   'SeatReservationRejected',
   'SeatReleased',
+  'SeatHoldReleased',
+  'SeatHoldVoided',
+  'SeatReservationVoided',
 ] as const satisfies readonly SeatEvent['type'][];
+
+/**
+ * The seats one user has of one schedule (stream `holdings-{scheduleId}_{userId}`):
+ * claimed before they are held, returned once they are free again, so that
+ * the count never falls below what the seat streams say the user has.
+ */
+export type SeatsClaimed = DomainEvent<
+  'SeatsClaimed',
+  { reservationId: string; scheduleId: string; userId: string; seatNos: number[]; claimedAt: string; expiresAt: string }
+>;
+
+/** A claimed seat is free again (its hold expired, was given up or voided, or its payment was undone). */
+export type SeatReturned = DomainEvent<
+  'SeatReturned',
+  { reservationId: string; scheduleId: string; userId: string; seatNo: number; reason: string; returnedAt: string }
+>;
+
+export type HoldingsEvent = SeatsClaimed | SeatReturned;
+
+export const holdingsEventTypes = ['SeatsClaimed', 'SeatReturned'] as const satisfies readonly HoldingsEvent['type'][];

@@ -1,15 +1,22 @@
 import { isEvent } from '../../bus/decider.js';
 import type { Reaction } from '../../bus/reaction.js';
 import type { PaymentEvent } from '../payment/events.js';
-import { refOf } from '../payment/ref.js';
+import { refOf, seatsOf } from '../payment/ref.js';
 import type { PointEvent } from '../point/events.js';
-import type { SeatCommand } from './commands.js';
-import type { SeatEvent } from './events.js';
+import type { HoldingsCommand, SeatCommand } from './commands.js';
+import type { HoldingsEvent, SeatEvent } from './events.js';
+import { holdings, holdingsStream, type HoldingsState } from './holdings.js';
 import { seat, seatStream, type SeatState } from './seat.js';
 
 type SeatReaction = Reaction<SeatState, SeatCommand, SeatEvent>;
+type HoldingsReaction = Reaction<HoldingsState, HoldingsCommand, HoldingsEvent>;
 
-/** A payment was requested: reserve its seat, or say why not. */
+/**
+ * A payment was requested: reserve its first seat, or say why not. The seats
+ * of one reservation are confirmed one after the other (see
+ * confirmNextSeatOnSeatReserved), so that the last seat's SeatReserved alone
+ * means "every seat is reserved" and the points are debited once, on it.
+ */
 export const confirmSeatOnPaymentRequested: SeatReaction = {
   name: 'reservation.confirmSeatOnPaymentRequested',
   aggregate: seat,
@@ -17,17 +24,45 @@ export const confirmSeatOnPaymentRequested: SeatReaction = {
   react(event) {
     if (!isEvent<PaymentEvent, 'PaymentRequested'>(event, 'PaymentRequested')) return [];
     const ref = refOf(event.data);
+    const [first] = seatsOf(ref);
     return [
       {
-        streamId: seatStream(ref.scheduleId, ref.seatNo),
+        streamId: seatStream(ref.scheduleId, first!),
         // The event's own time, not the clock: a replay decides the same way.
-        command: { type: 'ConfirmSeat', data: { ...ref, requestedAt: event.data.requestedAt, now: event.created.toISOString() } },
+        command: {
+          type: 'ConfirmSeat',
+          data: { ...ref, seatNo: first!, requestedAt: event.data.requestedAt, now: event.created.toISOString() },
+        },
       },
     ];
   },
 };
 
-/** The debit or the payment failed: undo this service's step, if it was taken. */
+/**
+ * A seat of a several-seat reservation was reserved: confirm the next one,
+ * judged at the same requestedAt. A refusal anywhere fails the payment, and
+ * the release below gives back the seats reserved before it.
+ */
+export const confirmNextSeatOnSeatReserved: SeatReaction = {
+  name: 'reservation.confirmNextSeatOnSeatReserved',
+  aggregate: seat,
+  eventTypes: ['SeatReserved'],
+  react(event) {
+    if (!isEvent<SeatEvent, 'SeatReserved'>(event, 'SeatReserved')) return [];
+    const seatNos = seatsOf(event.data);
+    const next = seatNos[seatNos.indexOf(event.data.seatNo) + 1];
+    const { requestedAt } = event.data;
+    if (next === undefined || requestedAt === undefined) return [];
+    return [
+      {
+        streamId: seatStream(event.data.scheduleId, next),
+        command: { type: 'ConfirmSeat', data: { ...refOf(event.data), seatNo: next, requestedAt, now: event.created.toISOString() } },
+      },
+    ];
+  },
+};
+
+/** The debit or the payment failed: undo this service's step on every seat of it, where it was taken. */
 export const releaseSeatOnFailure: SeatReaction = {
   name: 'reservation.releaseSeatOnFailure',
   aggregate: seat,
@@ -39,13 +74,48 @@ export const releaseSeatOnFailure: SeatReaction = {
         : null;
     if (!failure) return [];
     const ref = refOf(failure);
+    return seatsOf(ref).map((seatNo) => ({
+      streamId: seatStream(ref.scheduleId, seatNo),
+      command: { type: 'ReleaseSeat', data: { ...ref, seatNo, reason: failure.reason, now: event.created.toISOString() } },
+    }));
+  },
+};
+
+/**
+ * A seat is free again: return it to its user's allowance for the schedule.
+ * Only ever after the seat's own event, so the allowance never counts fewer
+ * seats than the user has. Holds made without a claim (none through the API)
+ * find nothing to return.
+ */
+export const returnSeatOnSeatFreed: HoldingsReaction = {
+  name: 'reservation.returnSeatOnSeatFreed',
+  aggregate: holdings,
+  eventTypes: ['SeatHoldExpired', 'SeatHoldReleased', 'SeatHoldVoided', 'SeatReleased'],
+  react(event) {
+    if (
+      !isEvent<SeatEvent, 'SeatHoldExpired'>(event, 'SeatHoldExpired') &&
+      !isEvent<SeatEvent, 'SeatHoldReleased'>(event, 'SeatHoldReleased') &&
+      !isEvent<SeatEvent, 'SeatHoldVoided'>(event, 'SeatHoldVoided') &&
+      !isEvent<SeatEvent, 'SeatReleased'>(event, 'SeatReleased')
+    ) {
+      return [];
+    }
+    const { reservationId, scheduleId, userId, seatNo } = event.data;
     return [
       {
-        streamId: seatStream(ref.scheduleId, ref.seatNo),
-        command: { type: 'ReleaseSeat', data: { ...ref, reason: failure.reason, now: event.created.toISOString() } },
+        streamId: holdingsStream(scheduleId, userId),
+        command: {
+          type: 'ReturnSeats',
+          data: { reservationId, scheduleId, userId, seatNos: [seatNo], reason: event.type, now: event.created.toISOString() },
+        },
       },
     ];
   },
 };
 
-export const reactions: readonly SeatReaction[] = [confirmSeatOnPaymentRequested, releaseSeatOnFailure];
+export const reactions: readonly (SeatReaction | HoldingsReaction)[] = [
+  confirmSeatOnPaymentRequested,
+  confirmNextSeatOnSeatReserved,
+  releaseSeatOnFailure,
+  returnSeatOnSeatFreed,
+];

@@ -10,18 +10,23 @@ import { integerQuery } from '../../infra/http/query.js';
 import { reservations, sagaTraces, schedules, seats, userReservations } from '../../projections/index.js';
 import type { ReservationDoc } from '../../projections/reservations.js';
 import type { UserReservationDoc } from '../../projections/user-reservations.js';
-import { holdSeat } from './hold-seat.js';
+import { holdSeats } from './hold-seat.js';
+
+/** API.md: one request holds 1 to 4 seats (MAX_SEATS_PER_USER bounds what a user has in all). */
+const MAX_SEATS_PER_REQUEST = 4;
 
 const status = { type: 'string', enum: ['HELD', 'RESERVED', 'EXPIRED', 'RELEASED'] } as const;
 
 const reservationView = {
   type: 'object',
-  required: ['reservationId', 'scheduleId', 'seatNo', 'price', 'userId', 'status', 'expiresAt'],
+  required: ['reservationId', 'scheduleId', 'seatNo', 'seatNos', 'price', 'amount', 'userId', 'status', 'expiresAt'],
   properties: {
     reservationId: { type: 'string' },
     scheduleId: { type: 'string' },
-    seatNo: { type: 'integer' },
-    price: { type: 'integer' },
+    seatNo: { type: 'integer', description: 'The first of seatNos' },
+    seatNos: { type: 'array', items: { type: 'integer' }, description: 'Every seat of the reservation, ascending' },
+    price: { type: 'integer', description: 'Per seat' },
+    amount: { type: 'integer', description: 'price × seats: what the payment debits' },
     userId: { type: 'string' },
     status,
     expiresAt: { ...dateTime, description: 'When the hold ends unless paid for' },
@@ -51,7 +56,9 @@ const viewOf = (doc: ReservationDoc) => ({
   reservationId: doc.reservationId,
   scheduleId: doc.scheduleId,
   seatNo: doc.seatNo,
+  seatNos: doc.seatNos ?? [doc.seatNo],
   price: doc.price,
+  amount: doc.amount ?? doc.price,
   userId: doc.userId,
   status: doc.status,
   expiresAt: doc.expiresAt,
@@ -93,20 +100,33 @@ async function listed(ctx: ApiContext, docs: readonly UserReservationDoc[]) {
  */
 export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
-    app.post<{ Body: { scheduleId: string; seatNo: number } }>(
+    app.post<{ Body: { scheduleId: string; seatNo?: number; seatNos?: number[] } }>(
       '/reservations',
       {
         schema: {
           tags: ['reservations'],
-          summary: `Hold a seat for HOLD_TTL_MS (${ctx.config.holdTtlMs} ms here)`,
+          summary: `Hold one seat, or up to ${MAX_SEATS_PER_REQUEST} of one schedule all or nothing, for HOLD_TTL_MS (${ctx.config.holdTtlMs} ms here)`,
+          description: `Either seatNo or seatNos. A user may hold or own at most MAX_SEATS_PER_USER (${ctx.config.maxSeatsPerUser} here) seats of one schedule.`,
           operationId: 'holdSeat',
           security: [{ queueToken: [] }],
           headers: { type: 'object', properties: { 'queue-token': queueTokenHeader, 'idempotency-key': idempotencyKeyHeader } },
           body: {
             type: 'object',
-            required: ['scheduleId', 'seatNo'],
+            required: ['scheduleId'],
             additionalProperties: false,
-            properties: { scheduleId: id, seatNo: { type: 'integer', minimum: 1 } },
+            properties: {
+              scheduleId: id,
+              seatNo: { type: 'integer', minimum: 1 },
+              seatNos: {
+                type: 'array',
+                items: { type: 'integer', minimum: 1 },
+                minItems: 1,
+                maxItems: MAX_SEATS_PER_REQUEST,
+                uniqueItems: true,
+                description: 'Held all or nothing',
+              },
+            },
+            oneOf: [{ required: ['seatNo'] }, { required: ['seatNos'] }],
             examples: [examples.holdSeat.request],
           },
           response: { 201: { ...reservationView, examples: [examples.holdSeat.response] }, ...errors(...examples.holdSeat.errors) },
@@ -116,10 +136,13 @@ export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
       },
       async (request, reply) => {
         const token = guardedToken(request);
-        const { scheduleId, seatNo } = request.body;
+        const { scheduleId } = request.body;
+        const seatNos = request.body.seatNos ?? [request.body.seatNo!];
         const schedule = await ctx.consistency.find(ctx.views.schedules, schedules, scheduleId);
         if (!schedule) throw notFound('SCHEDULE_NOT_FOUND', `no schedule ${scheduleId}`);
-        if (seatNo > schedule.totalSeats) throw notFound('SEAT_NOT_FOUND', `schedule ${scheduleId} has seats 1 to ${schedule.totalSeats}`);
+        if (seatNos.some((seatNo) => seatNo > schedule.totalSeats)) {
+          throw notFound('SEAT_NOT_FOUND', `schedule ${scheduleId} has seats 1 to ${schedule.totalSeats}`);
+        }
         const now = ctx.clock.now();
         if (now.getTime() < Date.parse(schedule.bookingOpensAt)) {
           throw new HttpProblem(409, 'BOOKING_NOT_OPEN', `booking for schedule ${scheduleId} opens at ${schedule.bookingOpensAt}`);
@@ -127,20 +150,20 @@ export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
         if (now.getTime() >= Date.parse(schedule.startsAt)) {
           throw new HttpProblem(409, 'BOOKING_CLOSED', `schedule ${scheduleId} started at ${schedule.startsAt}`);
         }
-        const hold = await holdSeat(
-          ctx.store,
-          { scheduleId, seatNo, userId: token.userId, price: schedule.price },
-          now,
-          ctx.config.holdTtlMs,
-          idempotencyKeyOf(request),
-        );
+        const hold = await holdSeats(ctx.store, { scheduleId, seatNos, userId: token.userId, price: schedule.price }, now, {
+          ttlMs: ctx.config.holdTtlMs,
+          maxSeats: ctx.config.maxSeatsPerUser,
+          idempotencyKey: idempotencyKeyOf(request),
+        });
         // The client's next steps read these: the hold (to pay), the seat map, the schedule's free seats.
         await ctx.consistency.settled(hold.position, [reservations, seats, schedules, sagaTraces, userReservations]);
         return reply.code(201).send({
           reservationId: hold.reservationId,
           scheduleId: hold.scheduleId,
           seatNo: hold.seatNo,
+          seatNos: hold.seatNos,
           price: hold.price,
+          amount: hold.amount,
           userId: hold.userId,
           status: 'HELD',
           expiresAt: hold.expiresAt,

@@ -1,6 +1,6 @@
 import { Rejection, type Aggregate } from '../../bus/decider.js';
 import { refOf } from '../payment/ref.js';
-import type { ConfirmSeat, ExpireHold, HoldSeat, ReleaseSeat, SeatCommand } from './commands.js';
+import type { ConfirmSeat, ExpireHold, HoldSeat, ReleaseHold, ReleaseSeat, SeatCommand } from './commands.js';
 import type { SeatEvent, SeatRejectionReason } from './events.js';
 
 export type SeatStatus = 'AVAILABLE' | 'HELD' | 'RESERVED';
@@ -30,6 +30,10 @@ export interface SeatState {
   confirmed: readonly string[];
   rejected: readonly string[];
   released: readonly string[];
+  /** Reservations that have held this seat at some time. */
+  held: readonly string[];
+  /** Reservations whose hold here was given up, or ruled out before it was taken: none may hold again. */
+  voided: readonly string[];
 }
 
 export function seatStream(scheduleId: string, seatNo: number): string {
@@ -45,7 +49,14 @@ export function initialState(): SeatState {
     confirmed: [],
     rejected: [],
     released: [],
+    held: [],
+    voided: [],
   };
+}
+
+/** Whether this reservation has had anything to do with the seat: held it, or been ruled out here. */
+function knows(state: SeatState, reservationId: string): boolean {
+  return state.held.includes(reservationId) || state.voided.includes(reservationId) || state.expired.includes(reservationId);
 }
 
 function at(iso: string): number {
@@ -59,7 +70,7 @@ function at(iso: string): number {
  * hold's expiresAt expires the old hold and takes the seat in the same append.
  */
 function hold(command: HoldSeat, state: SeatState): SeatEvent[] {
-  const { reservationId, scheduleId, seatNo, userId, price, now, ttlMs } = command.data;
+  const { reservationId, scheduleId, seatNo, userId, price, now, ttlMs, seatNos } = command.data;
   if (!Number.isInteger(price) || price < 1) {
     throw new Rejection('invalid', 'INVALID_PRICE', `a hold needs a positive whole price, not ${price}`);
   }
@@ -71,6 +82,9 @@ function hold(command: HoldSeat, state: SeatState): SeatEvent[] {
   if (state.expired.includes(reservationId)) {
     throw new Rejection('conflict', 'SEAT_UNAVAILABLE', `reservation ${reservationId} has already expired`);
   }
+  if (state.voided.includes(reservationId)) {
+    throw new Rejection('conflict', 'SEAT_UNAVAILABLE', `reservation ${reservationId} has given this seat up`);
+  }
   const held: SeatEvent = {
     type: 'SeatHeld',
     data: {
@@ -81,6 +95,7 @@ function hold(command: HoldSeat, state: SeatState): SeatEvent[] {
       price,
       heldAt: now,
       expiresAt: new Date(at(now) + ttlMs).toISOString(),
+      ...(seatNos && seatNos.length > 1 ? { seatNos: [...seatNos] } : {}),
     },
   };
   if (state.status === 'AVAILABLE') return [held];
@@ -102,10 +117,19 @@ function hold(command: HoldSeat, state: SeatState): SeatEvent[] {
   throw new Rejection('conflict', 'SEAT_UNAVAILABLE', `seat ${seatNo} of schedule ${scheduleId} is ${state.status.toLowerCase()}`);
 }
 
+function voided(reservationId: string, claimed: { scheduleId: string; seatNo: number; userId: string }, now: string): SeatEvent {
+  const { scheduleId, seatNo, userId } = claimed;
+  return { type: 'SeatHoldVoided', data: { reservationId, scheduleId, seatNo, userId, voidedAt: now } };
+}
+
 function expire(command: ExpireHold, state: SeatState): SeatEvent[] {
-  const { reservationId, now } = command.data;
+  const { reservationId, now, claimed } = command.data;
   const holder = state.holder;
-  if (state.status !== 'HELD' || !holder || holder.reservationId !== reservationId) return [];
+  if (state.status !== 'HELD' || !holder || holder.reservationId !== reservationId) {
+    // Claimed but never held by the claim's expiry: the request that claimed it stopped halfway.
+    if (!claimed || knows(state, reservationId) || at(now) < at(claimed.expiresAt)) return [];
+    return [voided(reservationId, claimed, now)];
+  }
   // A timer that fires early (clock skew between instances) must not cut a hold short.
   if (at(now) < at(holder.expiresAt)) return [];
   return [
@@ -145,14 +169,35 @@ function confirm(command: ConfirmSeat, state: SeatState): SeatEvent[] {
   const ref = refOf(command.data);
   const reason = refusal(command, state);
   if (reason) return [{ type: 'SeatReservationRejected', data: { ...ref, reason } }];
-  return [{ type: 'SeatReserved', data: { ...ref, reservedAt: command.data.now } }];
+  const next = ref.seatNos ? { requestedAt: command.data.requestedAt } : {};
+  return [{ type: 'SeatReserved', data: { ...ref, reservedAt: command.data.now, ...next } }];
 }
 
 function release(command: ReleaseSeat, state: SeatState): SeatEvent[] {
   const { paymentId, reason, now } = command.data;
   // Released once: after SeatReleased the seat is no longer reserved for this payment.
-  if (state.status !== 'RESERVED' || state.reservedFor !== paymentId) return [];
+  if (state.status !== 'RESERVED' || state.reservedFor !== paymentId) {
+    const unseen = !state.confirmed.includes(paymentId) && !state.rejected.includes(paymentId);
+    // Only several-seat payments confirm a seat after an earlier seat's event, and so can arrive after their failure.
+    if (command.data.seatNos && unseen) {
+      return [{ type: 'SeatReservationVoided', data: { ...refOf(command.data), reason, voidedAt: now } }];
+    }
+    return [];
+  }
   return [{ type: 'SeatReleased', data: { ...refOf(command.data), reason, releasedAt: now } }];
+}
+
+function releaseHold(command: ReleaseHold, state: SeatState): SeatEvent[] {
+  const { reservationId, reason, now } = command.data;
+  const holder = state.holder;
+  if (state.status === 'HELD' && holder?.reservationId === reservationId) {
+    const { scheduleId, seatNo, userId } = holder;
+    return [{ type: 'SeatHoldReleased', data: { reservationId, scheduleId, seatNo, userId, reason, releasedAt: now } }];
+  }
+  // Never held here: rule the hold out, so that a request still under way cannot take it later.
+  if (!knows(state, reservationId)) return [voided(reservationId, command.data, now)];
+  // Expired, released or given up already; a RESERVED seat is only given back through its payment.
+  return [];
 }
 
 function decide(command: SeatCommand, state: SeatState): SeatEvent[] {
@@ -161,6 +206,8 @@ function decide(command: SeatCommand, state: SeatState): SeatEvent[] {
       return hold(command, state);
     case 'ExpireHold':
       return expire(command, state);
+    case 'ReleaseHold':
+      return releaseHold(command, state);
     case 'ConfirmSeat':
       return confirm(command, state);
     case 'ReleaseSeat':
@@ -177,8 +224,13 @@ function evolve(state: SeatState, event: SeatEvent): SeatState {
         status: 'HELD',
         holder: { reservationId, scheduleId, seatNo, userId, price, expiresAt },
         reservedFor: null,
+        held: state.held.includes(reservationId) ? state.held : [...state.held, reservationId],
       };
     }
+    case 'SeatHoldReleased':
+      return { ...state, status: 'AVAILABLE', holder: null, voided: [...state.voided, event.data.reservationId] };
+    case 'SeatHoldVoided':
+      return { ...state, voided: [...state.voided, event.data.reservationId] };
     case 'SeatHoldExpired':
       return { ...state, status: 'AVAILABLE', holder: null, expired: [...state.expired, event.data.reservationId] };
     case 'SeatReserved':
@@ -189,6 +241,7 @@ function evolve(state: SeatState, event: SeatEvent): SeatState {
         confirmed: [...state.confirmed, event.data.paymentId],
       };
     case 'SeatReservationRejected':
+    case 'SeatReservationVoided':
       return { ...state, rejected: [...state.rejected, event.data.paymentId] };
     case 'SeatReleased':
       return {

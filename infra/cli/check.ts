@@ -24,6 +24,7 @@ export function checkCommand(): Command {
         const results = await checkInvariants(stores.events, {
           now: new Date(),
           graceMs: options.graceMs,
+          maxSeatsPerUser: config.maxSeatsPerUser,
           replay: options.replay ? () => replayCheck(stores, definitions(stores, config), config.partition.count) : undefined,
         });
         for (const result of results) {

@@ -29,6 +29,8 @@ export interface ErrorBody {
   code: string;
   error: string;
   message: string;
+  /** SEAT_UNAVAILABLE: which of the seats asked for are taken. */
+  unavailable?: number[];
 }
 
 export function errorBody(statusCode: number, code: string, message: string): ErrorBody {
@@ -46,7 +48,7 @@ const codeOf = (statusCode: number) => (STATUS_CODES[statusCode] ?? 'ERROR').toU
  */
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof Rejection) {
-    return reply.code(STATUS_OF[error.kind]).send(errorBody(STATUS_OF[error.kind], error.code, error.message));
+    return reply.code(STATUS_OF[error.kind]).send({ ...errorBody(STATUS_OF[error.kind], error.code, error.message), ...error.details });
   }
   if (error instanceof HttpProblem) {
     return reply.code(error.statusCode).headers(error.headers).send(errorBody(error.statusCode, error.code, error.message));

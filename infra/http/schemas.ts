@@ -27,6 +27,7 @@ const errorShape = {
     code: { type: 'string' },
     error: { type: 'string' },
     message: { type: 'string' },
+    unavailable: { type: 'array', items: { type: 'integer' }, description: 'SEAT_UNAVAILABLE: the seats asked for that are taken' },
   },
 } as const;
 

@@ -4,6 +4,7 @@ import { reactionSubscriber } from '../../bus/reactions.js';
 import type { ServiceName } from '../services.js';
 import { concert } from '../../domains/concert/concert.js';
 import { seat } from '../../domains/reservation/seat.js';
+import { holdings } from '../../domains/reservation/holdings.js';
 import { payment } from '../../domains/payment/payment.js';
 import { wallet } from '../../domains/point/wallet.js';
 import { ticket } from '../../domains/queue/ticket.js';
@@ -11,7 +12,7 @@ import { admissionLine } from '../../domains/queue/admission-line.js';
 import { sellout } from '../../domains/ranking/sellout.js';
 import { delivery } from '../../domains/dataplatform/delivery.js';
 import { concertEventTypes } from '../../domains/concert/events.js';
-import { reservationEventTypes } from '../../domains/reservation/events.js';
+import { holdingsEventTypes, reservationEventTypes } from '../../domains/reservation/events.js';
 import { paymentEventTypes } from '../../domains/payment/events.js';
 import { pointEventTypes } from '../../domains/point/events.js';
 import { queueEventTypes } from '../../domains/queue/events.js';
@@ -25,6 +26,7 @@ export type AnyAggregate = Aggregate<unknown, unknown, DomainEvent>;
 const OWNERS: ReadonlyArray<{ aggregate: AnyAggregate; service: ServiceName }> = [
   { aggregate: concert, service: 'concert' },
   { aggregate: seat, service: 'reservation' },
+  { aggregate: holdings, service: 'reservation' },
   { aggregate: payment, service: 'payment' },
   { aggregate: wallet, service: 'point' },
   { aggregate: ticket, service: 'queue' },
@@ -45,6 +47,7 @@ export const STREAM_CATEGORIES: readonly string[] = [...CATEGORIES, PARKED_CATEG
 export const EVENT_TYPES: readonly string[] = [
   ...concertEventTypes,
   ...reservationEventTypes,
+  ...holdingsEventTypes,
   ...paymentEventTypes,
   ...pointEventTypes,
   ...queueEventTypes,

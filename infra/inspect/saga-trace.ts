@@ -53,7 +53,12 @@ export interface SagaTrace {
 }
 
 /** A compensation and the effect it undoes: it is labelled one only when that effect is in the saga. */
-const COMPENSATES: Readonly<Record<string, string>> = { SeatReleased: 'SeatReserved', PointsRefunded: 'PointsDebited' };
+const COMPENSATES: Readonly<Record<string, string>> = {
+  SeatReleased: 'SeatReserved',
+  PointsRefunded: 'PointsDebited',
+  // A several-seat hold given up halfway (a seat lost to a concurrent hold).
+  SeatHoldReleased: 'SeatHeld',
+};
 
 /** Fired by a timer: it says which firing (`timerId`), or, written before that, its causation names the timer. */
 export function firedByTimer(event: RecordedEvent): boolean {

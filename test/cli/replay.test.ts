@@ -65,7 +65,7 @@ t.test('replay', async (t) => {
   t.test('a stream no aggregate owns, or one that does not exist: exit 1', async (t) => {
     const unknown = await cli(dataDir, ['replay', 'nonsense-1']);
     t.equal(unknown.code, 1);
-    t.match(unknown.stderr, /no aggregate owns this stream; known categories: concert, seat, payment, points/);
+    t.match(unknown.stderr, /no aggregate owns this stream; known categories: concert, seat, holdings, payment, points/);
     const missing = await cli(dataDir, ['replay', paymentStream('nobody')]);
     t.equal(missing.code, 1);
     t.match(missing.stderr, 'no such stream');

@@ -85,7 +85,7 @@ t.test('tail', async (t) => {
     t.equal(result.code, 2);
     t.equal(result.stdout, '', 'nothing followed');
     t.match(result.stderr, /--category reservation: no such stream category \(reservation is a service; its streams are seat-…\)/);
-    t.match(result.stderr, /the categories are: concert, seat, payment, points, queue, admission, ranking, delivery, parked/);
+    t.match(result.stderr, /the categories are: concert, seat, holdings, payment, points, queue, admission, ranking, delivery, parked/);
   });
 
   t.test('an unknown event type: exit 2, naming the types', async (t) => {

@@ -34,6 +34,7 @@ t.test('every documented error answer, asked for through the typed client, is th
   const scheduleId = concert.schedules[0]!.scheduleId;
   const notYet = (await api.registerConcert({ schedules: [schedule({ bookingOpensAt: '2030-01-02T09:00:00.000Z' })] })).schedules[0]!.scheduleId;
   const over = (await api.registerConcert({ schedules: [schedule({ startsAt: '2030-01-01T09:30:00.000Z' })] })).schedules[0]!.scheduleId;
+  const roomy = (await api.registerConcert({ schedules: [schedule({ seatCount: 5 })] })).schedules[0]!.scheduleId;
   const active = { 'queue-token': await api.activeToken('ana') };
   const held = (await client.POST('/reservations', { params: { header: active }, body: { scheduleId, seatNo: 1 } })).data!;
   const ben = { 'queue-token': await api.activeToken('ben') };
@@ -121,7 +122,11 @@ t.test('every documented error answer, asked for through the typed client, is th
       QUEUE_TOKEN_NOT_ACTIVE: () => client.POST('/reservations', { params: { header: waiting }, body: { scheduleId, seatNo: 2 } }),
       SCHEDULE_NOT_FOUND: () => client.POST('/reservations', { params: { header: active }, body: { scheduleId: 'nope', seatNo: 2 } }),
       SEAT_NOT_FOUND: () => client.POST('/reservations', { params: { header: active }, body: { scheduleId, seatNo: 4 } }),
-      SEAT_UNAVAILABLE: () => client.POST('/reservations', { params: { header: ben }, body: { scheduleId, seatNo: 1 } }),
+      SEAT_UNAVAILABLE: () => client.POST('/reservations', { params: { header: ben }, body: { scheduleId, seatNos: [1] } }),
+      SEAT_LIMIT: async () => {
+        await client.POST('/reservations', { params: { header: active }, body: { scheduleId: roomy, seatNos: [1, 2, 3, 4] } });
+        return client.POST('/reservations', { params: { header: active }, body: { scheduleId: roomy, seatNo: 5 } });
+      },
       BOOKING_NOT_OPEN: () => client.POST('/reservations', { params: { header: ben }, body: { scheduleId: notYet, seatNo: 1 } }),
       BOOKING_CLOSED: () => client.POST('/reservations', { params: { header: ben }, body: { scheduleId: over, seatNo: 1 } }),
       FST_ERR_CTP_BODY_TOO_LARGE: () => client.POST('/reservations', { params: { header: ben }, body: { scheduleId: huge, seatNo: 1 } }),

@@ -125,6 +125,22 @@ t.test("a user's reservations: HELD, then RESERVED, EXPIRED or RELEASED, in the 
   t.equal(project(userReservations, [e('SeatReserved', { ...ref, reservationId: 'r9' })]).size, 0, 'nothing about a reservation never held');
 });
 
+t.test("a user's reservation of several seats: one entry, in the place of its first seat's hold, RESERVED with its last seat", async (t) => {
+  const e = history();
+  const seatNos = [4, 5];
+  const first = e('SeatHeld', { ...held('r3', 4), seatNos });
+  const events = [first, e('SeatHeld', { ...held('r3', 5), seatNos })];
+  const key = `${positionKey(first.position)}:r3`;
+  t.match(project(userReservations, events).get('r3'), { seatNos, amount: 200, status: 'HELD', listKey: key }, 'both seats, their price together');
+  const pay = { ...ref, reservationId: 'r3', seatNo: 4, seatNos, amount: 200, paymentId: 'p3' };
+  events.push(e('SeatReserved', { ...pay, reservedAt: '2030-01-01T10:00:02.000Z' }));
+  t.match(project(userReservations, events).get('r3'), { status: 'HELD', paymentId: 'p3' }, 'one seat confirmed: not yet reserved');
+  events.push(e('SeatReserved', { ...pay, seatNo: 5, reservedAt: '2030-01-01T10:00:03.000Z' }));
+  t.match(project(userReservations, events).get('r3'), { status: 'RESERVED', updatedAt: '2030-01-01T10:00:03.000Z', listKey: key }, 'the last one: reserved');
+  events.push(e('SeatReleased', { ...pay, reason: 'TIMEOUT', releasedAt: '2030-01-01T10:00:30.000Z' }), e('SeatReleased', { ...pay, seatNo: 5, reason: 'TIMEOUT', releasedAt: '2030-01-01T10:00:31.000Z' }));
+  t.match(project(userReservations, events).get('r3'), { status: 'RELEASED', updatedAt: '2030-01-01T10:00:30.000Z' }, 'released with its first seat; the second changes nothing');
+});
+
 t.test('schedules follow their seats: held, expired, reserved, released, sold out', async (t) => {
   const e = history();
   const events = [e('ScheduleOpened', opened), e('SeatHeld', held('r1', 1)), e('SeatHeld', held('r2', 2)), e('SeatHeld', held('r3', 3))];

@@ -27,7 +27,9 @@ t.test('POST /reservations holds a seat; GET /reservations/:id follows it', asyn
     reservationId: reservation.reservationId,
     scheduleId,
     seatNo: 3,
+    seatNos: [3],
     price: 100,
+    amount: 100,
     userId: 'ana',
     status: 'HELD',
     expiresAt: '2030-01-01T10:05:00.000Z',
@@ -72,11 +74,19 @@ t.test('POST /reservations refuses bad input, unknown schedules and seats, and t
     ['a scheduleId of 129 characters', { scheduleId: 's'.repeat(129), seatNo: 1 }],
     ['a scheduleId that is a number', { scheduleId: 7, seatNo: 1 }],
     ['an unknown field', { scheduleId, seatNo: 1, userId: 'ben' }],
+    ['both seatNo and seatNos', { scheduleId, seatNo: 1, seatNos: [2] }],
+    ['an empty seatNos', { scheduleId, seatNos: [] }],
+    ['five seatNos', { scheduleId, seatNos: [1, 2, 3, 4, 5] }],
+    ['a seat twice', { scheduleId, seatNos: [1, 1] }],
+    ['seatNos with a 0', { scheduleId, seatNos: [0, 1] }],
+    ['seatNos with a string', { scheduleId, seatNos: [1, '2'] }],
+    ['seatNos not an array', { scheduleId, seatNos: 1 }],
   ];
   for (const [name, payload] of cases) await api.refused(t, hold(token, payload as object), 400, 'FST_ERR_VALIDATION', name);
   await api.refused(t, hold(token, { scheduleId: 'nope', seatNo: 1 }), 404, 'SCHEDULE_NOT_FOUND', 'an unknown schedule');
   await api.refused(t, hold(token, { scheduleId, seatNo: 4 }), 404, 'SEAT_NOT_FOUND', 'a seat past the seat count');
   await api.refused(t, hold(token, { scheduleId, seatNo: 1e9 }), 404, 'SEAT_NOT_FOUND', 'a huge seat number');
+  await api.refused(t, hold(token, { scheduleId, seatNos: [1, 4] }), 404, 'SEAT_NOT_FOUND', 'one of several seats past the seat count');
   await api.refused(
     t,
     { ...hold(token, {}), payload: JSON.stringify({ scheduleId, seatNo: 1, pad: 'x'.repeat(1024 * 1024) }), headers: { 'queue-token': token, 'content-type': 'application/json' } },
@@ -140,4 +150,54 @@ t.test('GET /reservations/:id: 404 unknown, 400 overlong', async (t) => {
   const api = await startTestApi(t, system);
   await api.refused(t, { method: 'GET', url: '/reservations/nope' }, 404, 'RESERVATION_NOT_FOUND');
   await api.refused(t, { method: 'GET', url: `/reservations/${'r'.repeat(129)}` }, 400, 'FST_ERR_VALIDATION');
+});
+
+t.test('POST /reservations holds several seats all or nothing; GET carries them all', async (t) => {
+  const system = await startTestSystem(t);
+  const api = await startTestApi(t, system);
+  const scheduleId = (await api.registerConcert({ schedules: [schedule({ seatCount: 6 })] })).schedules[0]!.scheduleId;
+  const ana = await api.activeToken('ana');
+  const response = await api.inject(hold(ana, { scheduleId, seatNos: [5, 2] }));
+  t.equal(response.statusCode, 201);
+  const reservation = response.json();
+  t.same(reservation, {
+    reservationId: reservation.reservationId,
+    scheduleId,
+    seatNo: 2,
+    seatNos: [2, 5],
+    price: 100,
+    amount: 200,
+    userId: 'ana',
+    status: 'HELD',
+    expiresAt: '2030-01-01T10:05:00.000Z',
+  });
+  t.same((await api.inject({ method: 'GET', url: `/reservations/${reservation.reservationId}` })).json(), reservation, 'read back as answered');
+  const seats = (await api.inject({ method: 'GET', url: `/schedules/${scheduleId}/seats` })).json() as Array<{ status: string }>;
+  t.same(seats.map((s) => s.status), ['AVAILABLE', 'HELD', 'AVAILABLE', 'AVAILABLE', 'HELD', 'AVAILABLE']);
+
+  const ben = await api.activeToken('ben');
+  const taken = await api.refused(t, hold(ben, { scheduleId, seatNos: [1, 2, 3, 5] }), 409, 'SEAT_UNAVAILABLE', 'two of four taken');
+  t.same((taken as { unavailable?: number[] }).unavailable, [2, 5], 'names every taken seat');
+
+  // Ana has two; two more fit, a third does not.
+  await api.refused(t, hold(ana, { scheduleId, seatNos: [1, 3, 4] }), 409, 'SEAT_LIMIT', 'past MAX_SEATS_PER_USER');
+  t.equal((await api.inject(hold(ana, { scheduleId, seatNos: [1, 3] }))).statusCode, 201, 'up to the limit');
+  await api.refused(t, hold(ana, { scheduleId, seatNo: 4 }), 409, 'SEAT_LIMIT', 'one seat more');
+
+  // Paying debits the amount once; the reservation reads RESERVED with every seat.
+  await api.inject({ method: 'POST', url: '/users/ana/points/charge', payload: { amount: 1_000 } });
+  const paid = await api.inject({ method: 'POST', url: '/payments', headers: { 'queue-token': ana }, payload: { reservationId: reservation.reservationId } });
+  t.equal(paid.statusCode, 202);
+  await api.settle();
+  t.match((await api.inject({ method: 'GET', url: `/payments/${paid.json().paymentId}` })).json(), { status: 'COMPLETED', amount: 200 });
+  t.match((await api.inject({ method: 'GET', url: `/reservations/${reservation.reservationId}` })).json(), { status: 'RESERVED', seatNos: [2, 5], amount: 200 });
+  t.match((await api.inject({ method: 'GET', url: '/users/ana/points' })).json(), { balance: 800 });
+});
+
+t.test('MAX_SEATS_PER_USER is a knob', async (t) => {
+  const { api, scheduleId } = await ready(t, { MAX_SEATS_PER_USER: '1' });
+  const ana = await api.activeToken('ana');
+  await api.refused(t, hold(ana, { scheduleId, seatNos: [1, 2] }), 409, 'SEAT_LIMIT');
+  t.equal((await api.inject(hold(ana, { scheduleId, seatNos: [1] }))).statusCode, 201);
+  await api.refused(t, hold(ana, { scheduleId, seatNo: 2 }), 409, 'SEAT_LIMIT');
 });

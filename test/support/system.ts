@@ -140,6 +140,7 @@ export async function startTestSystem(t: Test, options: TestSystemOptions = {}) 
     const records = await received();
     return checkInvariants(store, {
       now,
+      maxSeatsPerUser: config.maxSeatsPerUser,
       receiver: records.map((r) => ({ paymentId: r.paymentId, effects: 1 })),
       replay: () => replayCheck({ events: store, reads }, definitions()),
     });

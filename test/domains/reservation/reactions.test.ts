@@ -3,6 +3,7 @@ import type { DebitFailed, PointsDebited } from '../../../domains/point/events.j
 import type { PaymentFailed, PaymentRequested } from '../../../domains/payment/events.js';
 import { confirmSeatOnPaymentRequested, reactions, releaseSeatOnFailure } from '../../../domains/reservation/reactions.js';
 import { seat } from '../../../domains/reservation/seat.js';
+import { holdings } from '../../../domains/reservation/holdings.js';
 import { fold } from '../../../bus/decider.js';
 import { recorded } from '../../support/recorded.js';
 import { justBefore, ref, seatHeld } from './fixtures/seat.js';
@@ -28,12 +29,20 @@ const pointsDebited: PointsDebited = {
   data: { ...ref, balanceAfter: 0, debitedAt: '2030-02-01T10:05:01.000Z' },
 };
 
-t.test('the reservation service reacts with both reactions, on the seat', async (t) => {
+t.test('the reservation service reacts on the seats, and returns freed seats to the holdings', async (t) => {
   t.same(
     reactions.map((reaction) => reaction.name),
-    ['reservation.confirmSeatOnPaymentRequested', 'reservation.releaseSeatOnFailure'],
+    [
+      'reservation.confirmSeatOnPaymentRequested',
+      'reservation.confirmNextSeatOnSeatReserved',
+      'reservation.releaseSeatOnFailure',
+      'reservation.returnSeatOnSeatFreed',
+    ],
   );
-  for (const reaction of reactions) t.equal(reaction.aggregate, seat);
+  t.same(
+    reactions.map((reaction) => reaction.aggregate),
+    [seat, seat, seat, holdings],
+  );
 });
 
 t.test('a requested payment asks its seat to confirm, judged at requestedAt, recorded at the event time', async (t) => {

@@ -14,6 +14,8 @@ t.test('a new seat is available and remembers nothing', async (t) => {
     confirmed: [],
     rejected: [],
     released: [],
+    held: [],
+    voided: [],
   });
 });
 

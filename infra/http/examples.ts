@@ -368,7 +368,7 @@ export const examples = {
         code: 'INVALID_FILTER',
         error: 'Bad Request',
         message:
-          'category reservation: no such stream category (reservation is a service; its streams are seat-…); the categories are: concert, seat, payment, points, queue, admission, ranking, delivery, parked',
+          'category reservation: no such stream category (reservation is a service; its streams are seat-…); the categories are: concert, seat, holdings, payment, points, queue, admission, ranking, delivery, parked',
       },
       ...adminRefusals,
     ],

@@ -243,7 +243,8 @@ t.test("GET /users/:userId/reservations: each hold with its concert, seats, amou
 });
 
 t.test("paging through a user's reservations while new holds arrive: nothing skipped or repeated", async (t) => {
-  const system = await startTestSystem(t);
+  // One user's list of eight holds: more than the default MAX_SEATS_PER_USER lets one user hold.
+  const system = await startTestSystem(t, { env: { MAX_SEATS_PER_USER: '20' } });
   const api = await startTestApi(t, system);
   const scheduleId = (await api.registerConcert({ schedules: [schedule({ seatCount: 20 })] })).schedules[0]!.scheduleId;
   const token = await api.activeToken('ana');

@@ -1,5 +1,4 @@
 import t from 'tap';
-import Fastify from 'fastify';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +7,7 @@ import { startTestSystem } from '../support/system.js';
 import { startTestApi, ADMIN_TOKEN, schedule } from '../support/api.js';
 import { seatStream } from '../../domains/reservation/seat.js';
 import { deliveryStream } from '../../domains/dataplatform/delivery.js';
+import { switchablePlatform } from '../support/switchable-platform.js';
 
 /**
  * The operator console in a real browser (headless Chromium, driven by
@@ -41,18 +41,6 @@ function findChromium(): string | undefined {
   return undefined;
 }
 
-/** A data platform that refuses every delivery with a 400 (dead-lettered at once) until it is told to take them. */
-function switchablePlatform() {
-  const platform = Fastify();
-  const state = { refusing: true, received: [] as string[] };
-  platform.post<{ Body: { paymentId: string } }>('/reservations', async (request, reply) => {
-    if (state.refusing) return reply.code(400).send({ message: 'schema mismatch' });
-    state.received.push(request.body.paymentId);
-    return reply.code(201).send({ ok: true });
-  });
-  platform.get('/reservations', async () => state.received.map((paymentId) => ({ paymentId, attempts: 1 })));
-  return { platform, state };
-}
 
 const executablePath = findChromium();
 /** Waits on the page bound a hang on a busy machine; none of them paces the test. */

@@ -1,5 +1,4 @@
 import t from 'tap';
-import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { finalize } from 'rxjs';
@@ -16,19 +15,8 @@ import { plainJson } from '../../infra/inspect/json.js';
 import { park } from '../../bus/parking.js';
 import { reactionSubscriber } from '../../bus/reactions.js';
 import { pointsStream } from '../../domains/point/wallet.js';
+import { switchablePlatform } from '../support/switchable-platform.js';
 
-/** A data platform that refuses (400) until told to take deliveries. */
-function switchablePlatform() {
-  const platform = Fastify();
-  const state = { refusing: true, received: [] as string[] };
-  platform.post<{ Body: { paymentId: string } }>('/reservations', async (request, reply) => {
-    if (state.refusing) return reply.code(400).send({ message: 'schema mismatch' });
-    state.received.push(request.body.paymentId);
-    return reply.code(201).send({ ok: true });
-  });
-  platform.get('/reservations', async () => state.received.map((paymentId) => ({ paymentId, attempts: 1 })));
-  return { platform, state };
-}
 
 t.test('the admin routes answer what concertctl answers: sagas, folded streams, dead letters and parked events with their redrives', async (t) => {
   const { platform, state } = switchablePlatform();

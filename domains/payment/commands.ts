@@ -1,4 +1,4 @@
-import type { PaymentFailureReason, PaymentRef } from './events.js';
+import type { PaymentFailureReason, PaymentRef, RefundReason } from './events.js';
 
 /** The client pays for a hold; the route derives paymentId from the reservation and reads the clock. */
 export interface RequestPayment {
@@ -18,4 +18,20 @@ export interface FailPayment {
   data: { reason: PaymentFailureReason; now: string };
 }
 
-export type PaymentCommand = RequestPayment | CompletePayment | FailPayment;
+/**
+ * Give a payment back. USER: its buyer cancels (the route), before `cutoffAt`;
+ * a pending payment cannot be cancelled yet. SCHEDULE_CANCELLED: the schedule
+ * is cancelled (a reaction), whatever the cutoff; a pending payment fails.
+ */
+export interface RequestRefund {
+  type: 'RequestRefund';
+  data: { reason: RefundReason; now: string; cutoffAt?: string };
+}
+
+/** The points came back after every seat was released: the refund is done. */
+export interface CompleteRefund {
+  type: 'CompleteRefund';
+  data: { now: string };
+}
+
+export type PaymentCommand = RequestPayment | CompletePayment | FailPayment | RequestRefund | CompleteRefund;

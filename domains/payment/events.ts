@@ -28,7 +28,11 @@ export type PaymentFailureReason =
   | 'NOT_HOLDER'
   | 'ALREADY_RESERVED'
   | 'INSUFFICIENT_BALANCE'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'SCHEDULE_CANCELLED';
+
+/** Who gave a completed payment back: its buyer, or the box office by cancelling the schedule. */
+export type RefundReason = 'USER' | 'SCHEDULE_CANCELLED';
 
 export type PaymentRequested = DomainEvent<'PaymentRequested', PaymentRef & { requestedAt: string; deadlineAt: string }>;
 
@@ -39,10 +43,28 @@ export type PaymentFailed = DomainEvent<
   PaymentRef & { reason: PaymentFailureReason; requestedAt: string; failedAt: string }
 >;
 
-export type PaymentEvent = PaymentRequested | PaymentCompleted | PaymentFailed;
+/**
+ * A completed payment is to be given back. The reservation releases its seats
+ * (in order, like the confirmation), then the points come back, then the
+ * payment is REFUNDED: each service undoes only its own step.
+ */
+export type RefundRequested = DomainEvent<
+  'RefundRequested',
+  PaymentRef & { reason: RefundReason; requestedAt: string; completedAt: string; refundRequestedAt: string }
+>;
+
+/** The points are back and every seat is free: the payment is REFUNDED, for good. */
+export type PaymentRefunded = DomainEvent<
+  'PaymentRefunded',
+  PaymentRef & { reason: RefundReason; requestedAt: string; completedAt: string; refundedAt: string }
+>;
+
+export type PaymentEvent = PaymentRequested | PaymentCompleted | PaymentFailed | RefundRequested | PaymentRefunded;
 
 export const paymentEventTypes = [
   'PaymentRequested',
   'PaymentCompleted',
   'PaymentFailed',
+  'RefundRequested',
+  'PaymentRefunded',
 ] as const satisfies readonly PaymentEvent['type'][];

@@ -1,10 +1,11 @@
 import { v5 as uuidv5 } from 'uuid';
 import { Rejection, type Aggregate } from '../../bus/decider.js';
-import type { PaymentCommand, RequestPayment } from './commands.js';
-import type { PaymentEvent, PaymentFailureReason, PaymentRef } from './events.js';
+import type { PaymentCommand, RequestPayment, RequestRefund } from './commands.js';
+import type { PaymentEvent, PaymentFailureReason, PaymentRef, RefundReason } from './events.js';
 import { refOf } from './ref.js';
 
-export type PaymentStatus = 'PENDING' | 'COMPLETED' | 'FAILED';
+/** REFUNDING is the aggregate's own: readers still see COMPLETED until the refund is done. */
+export type PaymentStatus = 'PENDING' | 'COMPLETED' | 'FAILED' | 'REFUNDING' | 'REFUNDED';
 
 export interface PaymentState {
   /** NONE until requested: the stream does not exist yet. */
@@ -15,6 +16,8 @@ export interface PaymentState {
   reason: PaymentFailureReason | null;
   completedAt: string | null;
   failedAt: string | null;
+  refundReason: RefundReason | null;
+  refundedAt: string | null;
 }
 
 /** Fixed forever: changing it would give every reservation a second payment id. */
@@ -38,6 +41,8 @@ export function initialState(): PaymentState {
     reason: null,
     completedAt: null,
     failedAt: null,
+    refundReason: null,
+    refundedAt: null,
   };
 }
 
@@ -76,6 +81,41 @@ function pending(state: PaymentState): { ref: PaymentRef; requestedAt: string; d
   return { ref: state.ref, requestedAt: state.requestedAt, deadlineAt: state.deadlineAt };
 }
 
+/**
+ * A buyer's cancellation is refused with the reason the route answers; a
+ * schedule's is never refused: it fails what is still pending, refunds what
+ * completed, and lets anything already ended be.
+ */
+function refund({ data }: RequestRefund, state: PaymentState): PaymentEvent[] {
+  const { reason, now, cutoffAt } = data;
+  if (state.status === 'NONE' || !state.ref || state.requestedAt === null) {
+    throw new Rejection('not_found', 'PAYMENT_NOT_FOUND', 'no payment was requested on this stream');
+  }
+  const { ref, requestedAt } = state;
+  const byUser = reason === 'USER';
+  switch (state.status) {
+    case 'REFUNDING':
+    case 'REFUNDED':
+      return []; // asked before: the refund under way is the answer
+    case 'FAILED':
+      if (byUser) throw new Rejection('conflict', 'NOT_CANCELLABLE', `payment ${ref.paymentId} failed: there is nothing to refund`);
+      return [];
+    case 'PENDING':
+      if (byUser) throw new Rejection('conflict', 'PAYMENT_IN_PROGRESS', `payment ${ref.paymentId} is still pending`);
+      return [{ type: 'PaymentFailed', data: { ...ref, reason: 'SCHEDULE_CANCELLED', requestedAt, failedAt: now } }];
+    case 'COMPLETED':
+      if (byUser && cutoffAt !== undefined && Date.parse(now) >= Date.parse(cutoffAt)) {
+        throw new Rejection('conflict', 'CANCELLATION_CLOSED', `cancellations closed at ${cutoffAt}`);
+      }
+      return [
+        {
+          type: 'RefundRequested',
+          data: { ...ref, reason, requestedAt, completedAt: state.completedAt ?? now, refundRequestedAt: now },
+        },
+      ];
+  }
+}
+
 function decide(command: PaymentCommand, state: PaymentState): PaymentEvent[] {
   switch (command.type) {
     case 'RequestPayment':
@@ -103,6 +143,19 @@ function decide(command: PaymentCommand, state: PaymentState): PaymentEvent[] {
         },
       ];
     }
+    case 'RequestRefund':
+      return refund(command, state);
+    case 'CompleteRefund': {
+      // Points come back for failed payments too: only a refund under way ends here.
+      if (state.status !== 'REFUNDING' || !state.ref || state.requestedAt === null || state.refundReason === null) return [];
+      const { ref, requestedAt, refundReason: reason } = state;
+      return [
+        {
+          type: 'PaymentRefunded',
+          data: { ...ref, reason, requestedAt, completedAt: state.completedAt ?? requestedAt, refundedAt: command.data.now },
+        },
+      ];
+    }
   }
 }
 
@@ -120,6 +173,10 @@ function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
       return { ...state, status: 'COMPLETED', completedAt: event.data.completedAt };
     case 'PaymentFailed':
       return { ...state, status: 'FAILED', reason: event.data.reason, failedAt: event.data.failedAt };
+    case 'RefundRequested':
+      return { ...state, status: 'REFUNDING', refundReason: event.data.reason };
+    case 'PaymentRefunded':
+      return { ...state, status: 'REFUNDED', refundReason: event.data.reason, refundedAt: event.data.refundedAt };
   }
 }
 

@@ -2,7 +2,7 @@ import t from 'tap';
 import { validate, version } from 'uuid';
 import { fold } from '../../../bus/decider.js';
 import type { PaymentCommand, RequestPayment } from '../../../domains/payment/commands.js';
-import type { PaymentFailureReason } from '../../../domains/payment/events.js';
+import type { PaymentEvent, PaymentFailureReason, RefundReason } from '../../../domains/payment/events.js';
 import { payment, paymentIdFor, paymentStream } from '../../../domains/payment/payment.js';
 import { given } from '../../support/given.js';
 import {
@@ -92,7 +92,72 @@ t.test('the state tells how the payment went', async (t) => {
     reason: null,
     completedAt: null,
     failedAt: null,
+    refundReason: null,
+    refundedAt: null,
   });
   t.match(fold(payment, [requested, completed]), { status: 'COMPLETED', completedAt: settledAt, reason: null });
   t.match(fold(payment, [requested, failedTimeout]), { status: 'FAILED', reason: 'TIMEOUT', failedAt: deadlineAt });
+});
+
+const refundAt = '2030-02-01T12:00:00.000Z';
+const cutoffAt = '2030-02-02T19:00:00.000Z';
+const requestRefund = (reason: RefundReason, data: { now?: string; cutoffAt?: string } = {}): PaymentCommand => ({
+  type: 'RequestRefund',
+  data: { reason, now: refundAt, ...data },
+});
+const refundRequested = (reason: RefundReason): PaymentEvent => ({
+  type: 'RefundRequested',
+  data: { ...ref, reason, requestedAt, completedAt: settledAt, refundRequestedAt: refundAt },
+});
+const completeRefund = (now = '2030-02-01T12:00:01.000Z'): PaymentCommand => ({ type: 'CompleteRefund', data: { now } });
+const refunded = (reason: RefundReason): PaymentEvent => ({
+  type: 'PaymentRefunded',
+  data: { ...ref, reason, requestedAt, completedAt: settledAt, refundedAt: '2030-02-01T12:00:01.000Z' },
+});
+
+t.test('a buyer cancels a completed payment before the cutoff: a refund is requested', async (t) => {
+  given(t, payment, [requested, completed]).when(requestRefund('USER', { cutoffAt })).then([refundRequested('USER')]);
+});
+
+t.test('a buyer cannot cancel at or past the cutoff', async (t) => {
+  given(t, payment, [requested, completed]).when(requestRefund('USER', { cutoffAt: refundAt })).rejects('CANCELLATION_CLOSED');
+});
+
+t.test('a buyer cannot cancel a pending or a failed payment', async (t) => {
+  given(t, payment, [requested]).when(requestRefund('USER', { cutoffAt })).rejects('PAYMENT_IN_PROGRESS');
+  given(t, payment, [requested, failedTimeout]).when(requestRefund('USER', { cutoffAt })).rejects('NOT_CANCELLABLE');
+  given(t, payment, []).when(requestRefund('USER', { cutoffAt })).rejects('PAYMENT_NOT_FOUND');
+});
+
+t.test('a cancelled schedule refunds a completed payment whatever the cutoff, and fails a pending one', async (t) => {
+  given(t, payment, [requested, completed])
+    .when(requestRefund('SCHEDULE_CANCELLED', { cutoffAt: requestedAt }))
+    .then([refundRequested('SCHEDULE_CANCELLED')]);
+  given(t, payment, [requested])
+    .when(requestRefund('SCHEDULE_CANCELLED'))
+    .then([{ type: 'PaymentFailed', data: { ...ref, reason: 'SCHEDULE_CANCELLED', requestedAt, failedAt: refundAt } }]);
+  given(t, payment, [requested, failedTimeout]).when(requestRefund('SCHEDULE_CANCELLED')).thenNothing('a failed payment stays failed');
+});
+
+t.test('a refund is requested once, whoever asks again', async (t) => {
+  for (const again of ['USER', 'SCHEDULE_CANCELLED'] as const) {
+    given(t, payment, [requested, completed, refundRequested('USER')]).when(requestRefund(again, { cutoffAt })).thenNothing(again);
+    given(t, payment, [requested, completed, refundRequested('USER'), refunded('USER')])
+      .when(requestRefund(again, { cutoffAt }))
+      .thenNothing(`${again}, once refunded`);
+  }
+});
+
+t.test('the points back end a refund under way, and nothing else', async (t) => {
+  given(t, payment, [requested, completed, refundRequested('USER')]).when(completeRefund()).then([refunded('USER')]);
+  given(t, payment, [requested, completed, refundRequested('USER'), refunded('USER')]).when(completeRefund()).thenNothing('redelivered');
+  given(t, payment, [requested, failedTimeout]).when(completeRefund()).thenNothing("a failed payment's compensation");
+  given(t, payment, [requested, completed]).when(completeRefund()).thenNothing('no refund asked');
+});
+
+t.test('a refunded payment is never completed or failed again', async (t) => {
+  const history = [requested, completed, refundRequested('SCHEDULE_CANCELLED'), refunded('SCHEDULE_CANCELLED')];
+  given(t, payment, history).when(complete()).thenNothing('a redelivered debit');
+  given(t, payment, history).when(fail('TIMEOUT', deadlineAt)).thenNothing('a late timeout');
+  t.match(fold(payment, history), { status: 'REFUNDED', refundReason: 'SCHEDULE_CANCELLED', refundedAt: '2030-02-01T12:00:01.000Z' });
 });

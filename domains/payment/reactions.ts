@@ -35,4 +35,19 @@ export const settlePaymentOnOutcome: PaymentReaction = {
   },
 };
 
-export const reactions: readonly PaymentReaction[] = [settlePaymentOnOutcome];
+/**
+ * The points came back: a refund under way is done (its seats were released
+ * before the points, see point.refundOnRefundReleased). The points also come
+ * back for failed payments; the aggregate ends only a REFUNDING one.
+ */
+export const completeRefundOnPointsRefunded: PaymentReaction = {
+  name: 'payment.completeRefundOnPointsRefunded',
+  aggregate: payment,
+  eventTypes: ['PointsRefunded'],
+  react(event) {
+    if (!isEvent<PointEvent, 'PointsRefunded'>(event, 'PointsRefunded')) return [];
+    return [{ streamId: paymentStream(event.data.paymentId), command: { type: 'CompleteRefund', data: { now: event.created.toISOString() } } }];
+  },
+};
+
+export const reactions: readonly PaymentReaction[] = [settlePaymentOnOutcome, completeRefundOnPointsRefunded];

@@ -31,8 +31,13 @@ export type SeatReserved = DomainEvent<'SeatReserved', PaymentRef & { reservedAt
 
 export type SeatReservationRejected = DomainEvent<'SeatReservationRejected', PaymentRef & { reason: SeatRejectionReason }>;
 
-/** The compensation: the reserved seat is given back because its payment failed (`reason` says which failure). */
-export type SeatReleased = DomainEvent<'SeatReleased', PaymentRef & { reason: string; releasedAt: string }>;
+/**
+ * The reserved seat is given back: its payment failed (the compensation;
+ * `reason` says which failure), or, with `refund`, its completed payment is
+ * being refunded (`reason` says who asked). The flag, not the reason, tells
+ * the two apart: SCHEDULE_CANCELLED is both a failure and a refund reason.
+ */
+export type SeatReleased = DomainEvent<'SeatReleased', PaymentRef & { reason: string; releasedAt: string; refund?: true }>;
 
 /**
  * A hold given up before any payment: the rest of its reservation could not be

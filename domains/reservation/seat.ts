@@ -174,9 +174,11 @@ function confirm(command: ConfirmSeat, state: SeatState): SeatEvent[] {
 }
 
 function release(command: ReleaseSeat, state: SeatState): SeatEvent[] {
-  const { paymentId, reason, now } = command.data;
+  const { paymentId, reason, now, refund } = command.data;
   // Released once: after SeatReleased the seat is no longer reserved for this payment.
   if (state.status !== 'RESERVED' || state.reservedFor !== paymentId) {
+    // A refund's payment completed, so its confirmation has passed every seat: there is nothing on its way to void.
+    if (refund) return [];
     const unseen = !state.confirmed.includes(paymentId) && !state.rejected.includes(paymentId);
     // Only several-seat payments confirm a seat after an earlier seat's event, and so can arrive after their failure.
     if (command.data.seatNos && unseen) {
@@ -184,7 +186,7 @@ function release(command: ReleaseSeat, state: SeatState): SeatEvent[] {
     }
     return [];
   }
-  return [{ type: 'SeatReleased', data: { ...refOf(command.data), reason, releasedAt: now } }];
+  return [{ type: 'SeatReleased', data: { ...refOf(command.data), reason, releasedAt: now, ...(refund ? { refund } : {}) } }];
 }
 
 function releaseHold(command: ReleaseHold, state: SeatState): SeatEvent[] {

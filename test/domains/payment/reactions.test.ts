@@ -2,11 +2,12 @@ import t from 'tap';
 import { fold } from '../../../bus/decider.js';
 import type { PaymentCommand } from '../../../domains/payment/commands.js';
 import { payment } from '../../../domains/payment/payment.js';
-import { reactions, settlePaymentOnOutcome } from '../../../domains/payment/reactions.js';
-import type { DebitFailed, PointsCharged, PointsDebited } from '../../../domains/point/events.js';
+import { completeRefundOnPointsRefunded, reactions, settlePaymentOnOutcome } from '../../../domains/payment/reactions.js';
+import type { DebitFailed, PointsCharged, PointsDebited, PointsRefunded } from '../../../domains/point/events.js';
 import type { SeatReleased, SeatReservationRejected, SeatReserved } from '../../../domains/reservation/events.js';
 import { recorded } from '../../support/recorded.js';
-import { ref, requested, requestedAt } from './fixtures/payment.js';
+import { completed, failedTimeout, ref, requested, requestedAt, settledAt } from './fixtures/payment.js';
+import type { PaymentEvent } from '../../../domains/payment/events.js';
 
 // Recorded later than any time inside the data, so a test can tell which one a reaction used.
 const created = new Date('2030-02-01T10:01:05.678Z');
@@ -26,8 +27,8 @@ function settle(event: Parameters<typeof settlePaymentOnOutcome.react>[0]): Paym
   return settlePaymentOnOutcome.react(event).map((target) => target.command);
 }
 
-t.test('the payment service settles payments with one reaction', async (t) => {
-  t.same(reactions, [settlePaymentOnOutcome]);
+t.test('the payment service settles payments, and ends their refunds', async (t) => {
+  t.same(reactions, [settlePaymentOnOutcome, completeRefundOnPointsRefunded]);
   t.equal(settlePaymentOnOutcome.name, 'payment.settlePaymentOnOutcome');
   t.equal(settlePaymentOnOutcome.aggregate, payment);
   t.same(settlePaymentOnOutcome.eventTypes, ['SeatReservationRejected', 'DebitFailed', 'PointsDebited']);
@@ -72,4 +73,23 @@ t.test('unrelated events are ignored', async (t) => {
   t.same(settle(recorded('seat-sch-1_7', released, created)), []);
   t.same(settle(recorded('points-alice', charged, created)), []);
   t.same(settle(recorded(stream, requested, created)), []);
+});
+
+t.test('points refunded end a refund under way, and nothing else', async (t) => {
+  t.equal(completeRefundOnPointsRefunded.name, 'payment.completeRefundOnPointsRefunded');
+  t.same(completeRefundOnPointsRefunded.eventTypes, ['PointsRefunded']);
+  const pointsRefunded: PointsRefunded = { type: 'PointsRefunded', data: { ...ref, balanceAfter: 2000, refundedAt: '2030-02-01T10:01:04.000Z' } };
+  const targets = completeRefundOnPointsRefunded.react(recorded('points-alice', pointsRefunded, created));
+  t.same(targets, [{ streamId: stream, command: { type: 'CompleteRefund', data: { now } } }], 'at the time the refund was recorded');
+  const command = targets[0]!.command;
+  const refundRequested: PaymentEvent = {
+    type: 'RefundRequested',
+    data: { ...ref, reason: 'USER', requestedAt, completedAt: settledAt, refundRequestedAt: '2030-02-01T10:01:03.000Z' },
+  };
+  const refunded: PaymentEvent = { type: 'PaymentRefunded', data: { ...ref, reason: 'USER', requestedAt, completedAt: settledAt, refundedAt: now } };
+  t.same(payment.decide(command, fold(payment, [requested, completed, refundRequested])), [refunded], 'REFUNDING: the payment is REFUNDED');
+  t.same(payment.decide(command, fold(payment, [requested, completed, refundRequested, refunded])), [], 'once');
+  t.same(payment.decide(command, fold(payment, [requested, failedTimeout])), [], "a failed payment's points coming back change nothing");
+  t.same(payment.decide(command, fold(payment, [requested, completed])), [], 'a completed payment nobody cancelled stays COMPLETED');
+  t.same(completeRefundOnPointsRefunded.react(recorded('points-alice', pointsDebited, created)), [], 'other events are ignored');
 });

@@ -87,6 +87,8 @@ t.test('a paid reservation: 202 CANCELLING, then the saga makes it CANCELLED, th
   t.match(history[0], { amount: 200, balanceAfter: 1_000, paymentId });
   const trace = (await get(api, `/payments/${paymentId}/events`)).map((e: { type: string }) => e.type);
   t.ok(trace.includes('RefundRequested') && trace.includes('PaymentRefunded'), 'the trace shows the refund');
+  const saga = (await api.inject({ method: 'GET', url: `/admin/sagas/${paymentId}`, headers: api.admin })).json();
+  t.match(saga.outcome, { status: 'REFUNDED', reason: 'USER' }, "the console's trace ends REFUNDED");
 
   const after = await api.inject(cancel(reservationId));
   t.equal(after.statusCode, 202, 'a repeat once refunded');

@@ -165,3 +165,32 @@ t.test('the ranking lists the fastest sell-out first and honours limit', async (
   }
   await api.refused(t, { method: 'GET', url: '/rankings/sold-out?top=3' }, 400, 'FST_ERR_VALIDATION', 'an unknown query parameter');
 });
+
+t.test('a buyer changes her mind through the typed client: a hold given up at once, a paid seat cancelled and refunded', async (t) => {
+  const system = await startTestSystem(t);
+  const api = await startTestApi(t, system);
+  const client = await api.client();
+  const concert = await api.registerConcert({ title: 'Spring Gala', schedules: [schedule({ seatCount: 2, price: 100 })] });
+  const scheduleId = concert.schedules[0]!.scheduleId;
+  const header = { 'queue-token': await api.activeToken('ana') };
+  const cancel = (reservationId: string) => client.POST('/reservations/{reservationId}/cancel', { params: { path: { reservationId } }, body: { userId: 'ana' } });
+
+  const held = ok(t, await client.POST('/reservations', { params: { header }, body: { scheduleId, seatNo: 1 } }), 201, 'a hold');
+  const released = ok(t, await cancel(held.reservationId), 200, 'the hold given up');
+  t.same(released, { reservationId: held.reservationId, status: 'RELEASED' });
+  t.same(shapeOf(released), shapeOf(examples.cancelReservation.released));
+
+  const hold = ok(t, await client.POST('/reservations', { params: { header }, body: { scheduleId, seatNo: 2 } }), 201, 'another hold');
+  ok(t, await client.POST('/users/{userId}/points/charge', { params: { path: { userId: 'ana' } }, body: { amount: 500 } }), 200, 'the charge');
+  const { paymentId } = ok(t, await client.POST('/payments', { params: { header }, body: { reservationId: hold.reservationId } }), 202, 'the payment');
+  await api.settle();
+  const cancelling = ok(t, await cancel(hold.reservationId), 202, 'the paid seat cancelled');
+  t.same(cancelling, { reservationId: hold.reservationId, paymentId, status: 'CANCELLING' });
+  t.same(shapeOf(cancelling), shapeOf(examples.cancelReservation.response));
+  await api.settle();
+  t.match(ok(t, await client.GET('/reservations/{reservationId}', { params: { path: { reservationId: hold.reservationId } } }), 200, 'the reservation'), { status: 'CANCELLED' });
+  const refunded = ok(t, await client.GET('/payments/{paymentId}', { params: { path: { paymentId } } }), 200, 'the payment');
+  t.match(refunded, { status: 'REFUNDED', refundedAt: '2030-01-01T10:00:00.000Z' });
+  t.same(ok(t, await client.GET('/users/{userId}/points', { params: { path: { userId: 'ana' } } }), 200, 'the balance'), { userId: 'ana', balance: 500 });
+  await assertInvariants(t, system);
+});

@@ -2,6 +2,7 @@ import type { EventStore, Position, RecordedEvent } from './eventstore/port.js';
 import type { PaymentEvent, PaymentFailureReason } from '../domains/payment/events.js';
 import type { SeatEvent } from '../domains/reservation/events.js';
 import type { PointEvent } from '../domains/point/events.js';
+import type { ConcertEvent } from '../domains/concert/events.js';
 
 /**
  * The invariants of DESIGN.md (1–10; 7 and 8 arrive with cancellations), checked over everything in the event
@@ -81,6 +82,72 @@ async function* everyEvent(store: EventStore): AsyncGenerator<RecordedEvent> {
 
 const seatKey = (scheduleId: string, seatNo: number) => `${scheduleId}#${seatNo}`;
 
+/**
+ * Invariant 8, followed along the log beside the others: once settled, a
+ * cancelled schedule has no HELD or RESERVED seat and no payment that is not
+ * REFUNDED or FAILED, and no seat of it was held after it was withdrawn.
+ * It keeps a status per payment and a set of withdrawn seats: no event lists.
+ */
+class CancelledSchedules {
+  private readonly cancelled = new Set<string>();
+  private readonly withdrawn = new Set<string>();
+  private readonly payments = new Map<string, { scheduleId: string; status: 'PENDING' | 'COMPLETED' | 'FAILED' | 'REFUNDING' | 'REFUNDED' }>();
+  private readonly violations: string[] = [];
+
+  observe(recorded: RecordedEvent): void {
+    const event = { type: recorded.type, data: recorded.data } as ConcertEvent | SeatEvent | PaymentEvent;
+    switch (event.type) {
+      case 'ScheduleCancelled':
+        this.cancelled.add(event.data.scheduleId);
+        break;
+      case 'SeatWithdrawn':
+        this.withdrawn.add(seatKey(event.data.scheduleId, event.data.seatNo));
+        break;
+      case 'SeatHeld':
+        if (this.withdrawn.has(seatKey(event.data.scheduleId, event.data.seatNo))) {
+          list(this.violations, `${recorded.streamId}@${recorded.revision}: SeatHeld after the seat was withdrawn`);
+        }
+        break;
+      case 'PaymentRequested':
+        this.payments.set(event.data.paymentId, { scheduleId: event.data.scheduleId, status: 'PENDING' });
+        break;
+      case 'PaymentCompleted':
+      case 'PaymentFailed':
+      case 'RefundRequested':
+      case 'PaymentRefunded': {
+        const payment = this.payments.get(event.data.paymentId);
+        const status = ({ PaymentCompleted: 'COMPLETED', PaymentFailed: 'FAILED', RefundRequested: 'REFUNDING', PaymentRefunded: 'REFUNDED' } as const)[event.type];
+        if (payment) payment.status = status;
+        break;
+      }
+    }
+  }
+
+  /** `seats`: every seat's status at the end of the log. */
+  result(seats: ReadonlyMap<string, { status: SeatFacts['status'] }>): InvariantResult {
+    const violations = [...this.violations];
+    let payments = 0;
+    for (const [key, seat] of seats) {
+      const scheduleId = key.slice(0, key.lastIndexOf('#'));
+      if (this.cancelled.has(scheduleId) && seat.status !== 'AVAILABLE') list(violations, `seat ${key} of a cancelled schedule is ${seat.status}`);
+    }
+    for (const [paymentId, payment] of this.payments) {
+      if (!this.cancelled.has(payment.scheduleId)) continue;
+      payments++;
+      if (payment.status !== 'REFUNDED' && payment.status !== 'FAILED') {
+        list(violations, `payment ${paymentId} of cancelled schedule ${payment.scheduleId} is ${payment.status}`);
+      }
+    }
+    return {
+      id: 8,
+      name: 'a cancelled schedule ends with no seat HELD or RESERVED, every payment REFUNDED or FAILED, no hold after withdrawal',
+      ok: violations.length === 0,
+      counts: { cancelled: this.cancelled.size, withdrawn: this.withdrawn.size, payments },
+      violations,
+    };
+  }
+}
+
 export async function checkInvariants(store: EventStore, options: CheckOptions): Promise<InvariantResult[]> {
   const payments = new Map<string, PaymentFacts>();
   const seats = new Map<string, SeatFacts>();
@@ -96,9 +163,11 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
   let mostOwned = 0;
   const limitViolations: string[] = [];
   let events = 0;
+  const cancellations = new CancelledSchedules();
 
   for await (const recorded of everyEvent(store)) {
     events++;
+    cancellations.observe(recorded);
     const event = { type: recorded.type, data: recorded.data } as PaymentEvent | SeatEvent | PointEvent;
     switch (event.type) {
       case 'PaymentRequested': {
@@ -317,6 +386,8 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
       violations,
     });
   }
+  results.push(cancellations.result(seats));
+
   // 9. The seats of one reservation share one fate; a payment debits once for all of them.
   {
     const violations: string[] = [];

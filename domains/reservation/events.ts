@@ -4,7 +4,7 @@ import type { PaymentRef } from '../payment/events.js';
 /** The events of one seat (stream `seat-{scheduleId}_{seatNo}`): its holds, reservation and release. */
 
 /** Why the seat refused a payment; the payment fails with the same reason. */
-export type SeatRejectionReason = 'HOLD_EXPIRED' | 'NOT_HOLDER' | 'ALREADY_RESERVED';
+export type SeatRejectionReason = 'HOLD_EXPIRED' | 'NOT_HOLDER' | 'ALREADY_RESERVED' | 'SCHEDULE_CANCELLED';
 
 export type SeatHeld = DomainEvent<
   'SeatHeld',
@@ -31,8 +31,18 @@ export type SeatReserved = DomainEvent<'SeatReserved', PaymentRef & { reservedAt
 
 export type SeatReservationRejected = DomainEvent<'SeatReservationRejected', PaymentRef & { reason: SeatRejectionReason }>;
 
-/** The compensation: the reserved seat is given back because its payment failed (`reason` says which failure). */
-export type SeatReleased = DomainEvent<'SeatReleased', PaymentRef & { reason: string; releasedAt: string }>;
+/**
+ * The compensation: the reserved seat is given back because its payment failed (`reason` says which failure).
+ * `withdrawn` when its schedule was cancelled: the seat is free but never sold again.
+ */
+export type SeatReleased = DomainEvent<'SeatReleased', PaymentRef & { reason: string; releasedAt: string; withdrawn?: true }>;
+
+/**
+ * The schedule was cancelled: the seat takes no hold and no payment from now
+ * on. `paymentId` when it was RESERVED, so that the payment service refunds
+ * (or fails) that payment; the seat stays RESERVED until that undoes it.
+ */
+export type SeatWithdrawn = DomainEvent<'SeatWithdrawn', { scheduleId: string; seatNo: number; withdrawnAt: string; paymentId?: string }>;
 
 /**
  * A hold given up before any payment: the rest of its reservation could not be
@@ -68,7 +78,8 @@ export type SeatEvent =
   | SeatReservationRejected
   | SeatReleased
   | SeatHoldReleased
-  | SeatHoldVoided;
+  | SeatHoldVoided
+  | SeatWithdrawn;
 
 export const reservationEventTypes = [
   'SeatHeld',
@@ -79,6 +90,7 @@ export const reservationEventTypes = [
   'SeatHoldReleased',
   'SeatHoldVoided',
   'SeatReservationVoided',
+  'SeatWithdrawn',
 ] as const satisfies readonly SeatEvent['type'][];
 
 /**

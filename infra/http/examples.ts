@@ -105,12 +105,23 @@ export const examples = {
         availableSeats: 2,
         soldOut: false,
         price: 100,
+        status: 'OPEN',
+        refundsPending: 0,
       },
     ],
     errors: [
       invalid('params/concertId must NOT have more than 128 characters'),
       { statusCode: 404, code: 'CONCERT_NOT_FOUND', error: 'Not Found', message: 'no concert nope' },
       behind('concerts'),
+    ],
+  },
+  cancelSchedule: {
+    response: { scheduleId: ids.scheduleId, status: 'CANCELLING' },
+    errors: [
+      invalid('params/scheduleId must NOT have more than 128 characters'),
+      ...adminRefusals,
+      { statusCode: 404, code: 'SCHEDULE_NOT_FOUND', error: 'Not Found', message: 'no schedule nope' },
+      behind('schedules'),
     ],
   },
   listSeats: {
@@ -167,6 +178,7 @@ export const examples = {
         unavailable: [1],
       },
       { statusCode: 409, code: 'SEAT_LIMIT', error: 'Conflict', message: `ana has 4 seat(s) of schedule ${ids.scheduleId}; at most 4 per user` },
+      { statusCode: 409, code: 'SCHEDULE_CANCELLED', error: 'Conflict', message: `schedule ${ids.scheduleId} is cancelled` },
       { statusCode: 409, code: 'BOOKING_NOT_OPEN', error: 'Conflict', message: `booking for schedule ${ids.scheduleId} opens at 2030-01-02T09:00:00.000Z` },
       { statusCode: 409, code: 'BOOKING_CLOSED', error: 'Conflict', message: `schedule ${ids.scheduleId} started at 2030-01-01T09:30:00.000Z` },
       tooLarge,

@@ -2,9 +2,11 @@ import t from 'tap';
 import { fold } from '../../../bus/decider.js';
 import type { PaymentCommand } from '../../../domains/payment/commands.js';
 import { payment } from '../../../domains/payment/payment.js';
-import { reactions, settlePaymentOnOutcome } from '../../../domains/payment/reactions.js';
+import { reactions, refundPaymentOnSeatWithdrawn, settlePaymentOnOutcome } from '../../../domains/payment/reactions.js';
 import type { DebitFailed, PointsCharged, PointsDebited } from '../../../domains/point/events.js';
-import type { SeatReleased, SeatReservationRejected, SeatReserved } from '../../../domains/reservation/events.js';
+import type { SeatReleased, SeatReservationRejected, SeatReserved, SeatWithdrawn } from '../../../domains/reservation/events.js';
+import type { PaymentEvent } from '../../../domains/payment/events.js';
+import { given } from '../../support/given.js';
 import { recorded } from '../../support/recorded.js';
 import { ref, requested, requestedAt } from './fixtures/payment.js';
 
@@ -26,8 +28,8 @@ function settle(event: Parameters<typeof settlePaymentOnOutcome.react>[0]): Paym
   return settlePaymentOnOutcome.react(event).map((target) => target.command);
 }
 
-t.test('the payment service settles payments with one reaction', async (t) => {
-  t.same(reactions, [settlePaymentOnOutcome]);
+t.test('the payment service settles payments, and undoes those of withdrawn seats', async (t) => {
+  t.same(reactions, [settlePaymentOnOutcome, refundPaymentOnSeatWithdrawn]);
   t.equal(settlePaymentOnOutcome.name, 'payment.settlePaymentOnOutcome');
   t.equal(settlePaymentOnOutcome.aggregate, payment);
   t.same(settlePaymentOnOutcome.eventTypes, ['SeatReservationRejected', 'DebitFailed', 'PointsDebited']);
@@ -72,4 +74,30 @@ t.test('unrelated events are ignored', async (t) => {
   t.same(settle(recorded('seat-sch-1_7', released, created)), []);
   t.same(settle(recorded('points-alice', charged, created)), []);
   t.same(settle(recorded(stream, requested, created)), []);
+});
+
+t.test("a withdrawn seat's payment is asked for a refund because of the cancellation, recorded at the event time", async (t) => {
+  t.same(refundPaymentOnSeatWithdrawn.eventTypes, ['SeatWithdrawn']);
+  const withdrawn = (paymentId?: string): SeatWithdrawn => ({
+    type: 'SeatWithdrawn',
+    data: { scheduleId: 'sch-1', seatNo: 7, withdrawnAt: now, ...(paymentId ? { paymentId } : {}) },
+  });
+  t.same(refundPaymentOnSeatWithdrawn.react(recorded('seat-sch-1_7', withdrawn(ref.paymentId), created)), [
+    { streamId: stream, command: { type: 'RequestRefund', data: { reason: 'SCHEDULE_CANCELLED', now } }, correlationId: ref.paymentId },
+  ]);
+  t.same(refundPaymentOnSeatWithdrawn.react(recorded('seat-sch-1_8', withdrawn(), created)), [], 'a seat that was not RESERVED has no payment to undo');
+});
+
+t.test('the refund of a withdrawn seat: a completed payment is refunded, a pending one fails, the repeats of its other seats are no-ops', async (t) => {
+  const command = (): PaymentCommand => ({ type: 'RequestRefund', data: { reason: 'SCHEDULE_CANCELLED', now } });
+  const completed: PaymentEvent = { type: 'PaymentCompleted', data: { ...ref, requestedAt, completedAt: '2030-02-01T10:01:02.000Z' } };
+  const refundRequested: PaymentEvent = {
+    type: 'RefundRequested',
+    data: { ...ref, reason: 'SCHEDULE_CANCELLED', requestedAt, completedAt: '2030-02-01T10:01:02.000Z', refundRequestedAt: now },
+  };
+  const failed: PaymentEvent = { type: 'PaymentFailed', data: { ...ref, reason: 'SCHEDULE_CANCELLED', requestedAt, failedAt: now } };
+  given(t, payment, [requested, completed]).when(command()).then([refundRequested], 'COMPLETED: RefundRequested');
+  given(t, payment, [requested]).when(command()).then([failed], 'PENDING: PaymentFailed SCHEDULE_CANCELLED');
+  given(t, payment, [requested, completed, refundRequested]).when(command()).thenNothing('the next seat of the same payment');
+  given(t, payment, [requested, failed]).when(command()).thenNothing('already failed');
 });

@@ -37,11 +37,12 @@ t.test('the reservation service reacts on the seats, and returns freed seats to 
       'reservation.confirmNextSeatOnSeatReserved',
       'reservation.releaseSeatOnFailure',
       'reservation.returnSeatOnSeatFreed',
+      'reservation.withdrawSeatsOnScheduleCancelled',
     ],
   );
   t.same(
     reactions.map((reaction) => reaction.aggregate),
-    [seat, seat, seat, holdings],
+    [seat, seat, seat, holdings, seat],
   );
 });
 

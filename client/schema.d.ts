@@ -111,6 +111,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reservations/{reservationId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a reservation: a hold is released at once (200); a paid one is refunded through the saga (202)
+         * @description A paid reservation may be cancelled until CANCELLATION_CUTOFF_MS (86400000 ms here) before its schedule starts. A repeat answers as the first did.
+         */
+        post: operations["cancelReservation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reservations": {
         parameters: {
             query?: never;
@@ -1164,6 +1184,204 @@ export interface operations {
             };
         };
     };
+    cancelReservation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key get the first successful answer again */
+                "idempotency-key"?: string;
+            };
+            path: {
+                reservationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "userId": "ana"
+                 *     }
+                 */
+                "application/json": {
+                    userId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reservationId": "b50814be-2dac-465b-9a2e-10ca33f9765a",
+                     *       "status": "RELEASED"
+                     *     }
+                     */
+                    "application/json": {
+                        reservationId: string;
+                        /** @description The payment being refunded (CANCELLING) */
+                        paymentId?: string;
+                        /** @enum {string} */
+                        status: "RELEASED" | "CANCELLING";
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reservationId": "b50814be-2dac-465b-9a2e-10ca33f9765a",
+                     *       "paymentId": "a4270168-f889-56f2-ac23-7dda97bcfea9",
+                     *       "status": "CANCELLING"
+                     *     }
+                     */
+                    "application/json": {
+                        reservationId: string;
+                        /** @description The payment being refunded (CANCELLING) */
+                        paymentId?: string;
+                        /** @enum {string} */
+                        status: "RELEASED" | "CANCELLING";
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: USER_TOKEN_REQUIRED, USER_TOKEN_INVALID, USER_TOKEN_EXPIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+            /** @description Genuine credentials that may not do this. Codes: NOT_OWNER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+            /** @description Unknown id. Codes: RESERVATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+            /** @description Refused by the current state. Codes: CANCELLATION_CLOSED, PAYMENT_IN_PROGRESS, NOT_CANCELLABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+            /** @description Body larger than 1 MiB. Codes: FST_ERR_CTP_BODY_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. Codes: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND, IDENTITY_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+        };
+    };
     holdSeat: {
         parameters: {
             query?: never;
@@ -1227,7 +1445,7 @@ export interface operations {
                         amount: number;
                         userId: string;
                         /** @enum {string} */
-                        status: "HELD" | "RESERVED" | "EXPIRED" | "RELEASED";
+                        status: "HELD" | "RESERVED" | "EXPIRED" | "RELEASED" | "CANCELLING" | "CANCELLED";
                         /**
                          * Format: date-time
                          * @description When the hold ends unless paid for
@@ -1414,7 +1632,7 @@ export interface operations {
                         amount: number;
                         userId: string;
                         /** @enum {string} */
-                        status: "HELD" | "RESERVED" | "EXPIRED" | "RELEASED";
+                        status: "HELD" | "RESERVED" | "EXPIRED" | "RELEASED" | "CANCELLING" | "CANCELLED";
                         /**
                          * Format: date-time
                          * @description When the hold ends unless paid for
@@ -1559,7 +1777,7 @@ export interface operations {
                         /** @description What the seats cost together */
                         amount: number;
                         /** @enum {string} */
-                        status: "HELD" | "RESERVED" | "EXPIRED" | "RELEASED";
+                        status: "HELD" | "RESERVED" | "EXPIRED" | "RELEASED" | "CANCELLING" | "CANCELLED";
                         /** @description Once a payment is requested for it */
                         paymentId?: string;
                         /**
@@ -2026,10 +2244,16 @@ export interface operations {
                     "application/json": {
                         paymentId: string;
                         reservationId: string;
-                        /** @enum {string} */
-                        status: "PENDING" | "COMPLETED" | "FAILED";
-                        /** @enum {string} */
-                        reason?: "HOLD_EXPIRED" | "NOT_HOLDER" | "ALREADY_RESERVED" | "INSUFFICIENT_BALANCE" | "TIMEOUT";
+                        /**
+                         * @description A payment being refunded is COMPLETED until the refund is done
+                         * @enum {string}
+                         */
+                        status: "PENDING" | "COMPLETED" | "FAILED" | "REFUNDED";
+                        /**
+                         * @description Why it FAILED
+                         * @enum {string}
+                         */
+                        reason?: "HOLD_EXPIRED" | "NOT_HOLDER" | "ALREADY_RESERVED" | "INSUFFICIENT_BALANCE" | "TIMEOUT" | "SCHEDULE_CANCELLED";
                     };
                 };
             };
@@ -2049,10 +2273,16 @@ export interface operations {
                     "application/json": {
                         paymentId: string;
                         reservationId: string;
-                        /** @enum {string} */
-                        status: "PENDING" | "COMPLETED" | "FAILED";
-                        /** @enum {string} */
-                        reason?: "HOLD_EXPIRED" | "NOT_HOLDER" | "ALREADY_RESERVED" | "INSUFFICIENT_BALANCE" | "TIMEOUT";
+                        /**
+                         * @description A payment being refunded is COMPLETED until the refund is done
+                         * @enum {string}
+                         */
+                        status: "PENDING" | "COMPLETED" | "FAILED" | "REFUNDED";
+                        /**
+                         * @description Why it FAILED
+                         * @enum {string}
+                         */
+                        reason?: "HOLD_EXPIRED" | "NOT_HOLDER" | "ALREADY_RESERVED" | "INSUFFICIENT_BALANCE" | "TIMEOUT" | "SCHEDULE_CANCELLED";
                     };
                 };
             };
@@ -2211,10 +2441,16 @@ export interface operations {
                         scheduleId?: string;
                         seatNo?: number;
                         amount: number;
-                        /** @enum {string} */
-                        status: "PENDING" | "COMPLETED" | "FAILED";
-                        /** @enum {string} */
-                        reason?: "HOLD_EXPIRED" | "NOT_HOLDER" | "ALREADY_RESERVED" | "INSUFFICIENT_BALANCE" | "TIMEOUT";
+                        /**
+                         * @description A payment being refunded is COMPLETED until the refund is done
+                         * @enum {string}
+                         */
+                        status: "PENDING" | "COMPLETED" | "FAILED" | "REFUNDED";
+                        /**
+                         * @description Why it FAILED
+                         * @enum {string}
+                         */
+                        reason?: "HOLD_EXPIRED" | "NOT_HOLDER" | "ALREADY_RESERVED" | "INSUFFICIENT_BALANCE" | "TIMEOUT" | "SCHEDULE_CANCELLED";
                         /** Format: date-time */
                         requestedAt: string;
                         /**
@@ -2226,6 +2462,11 @@ export interface operations {
                         completedAt?: string;
                         /** Format: date-time */
                         failedAt?: string;
+                        /**
+                         * Format: date-time
+                         * @description Once REFUNDED
+                         */
+                        refundedAt?: string;
                     };
                 };
             };
@@ -2816,7 +3057,7 @@ export interface operations {
                         seatNo?: number;
                         amount?: number;
                         /** @enum {string} */
-                        status: "PENDING" | "COMPLETED" | "FAILED";
+                        status: "PENDING" | "COMPLETED" | "FAILED" | "REFUNDED";
                         /** Format: date-time */
                         requestedAt: string;
                     }[];
@@ -2997,7 +3238,7 @@ export interface operations {
                         };
                         outcome: {
                             /** @enum {string} */
-                            status: "COMPLETED" | "FAILED" | "PENDING" | "UNKNOWN";
+                            status: "COMPLETED" | "FAILED" | "PENDING" | "REFUNDED" | "UNKNOWN";
                             reason?: string;
                             at?: string;
                             compensations: string[];

@@ -35,6 +35,8 @@ export interface Config {
   /** Seats one user may hold or own of one schedule, across reservations. */
   maxSeatsPerUser: number;
   paymentDeadlineMs: number;
+  /** A buyer may cancel a paid reservation until this long before its schedule starts. */
+  cancellationCutoffMs: number;
   queueAdmitIntervalMs: number;
   queueTokenTtlMs: number;
   queueMaxActive: number;
@@ -204,6 +206,7 @@ export function loadConfig(env: Env = process.env): Config {
     holdTtlMs: integer(env, 'HOLD_TTL_MS', 300_000, 1),
     maxSeatsPerUser: integer(env, 'MAX_SEATS_PER_USER', 4, 1),
     paymentDeadlineMs: integer(env, 'PAYMENT_DEADLINE_MS', 30_000, 1),
+    cancellationCutoffMs: integer(env, 'CANCELLATION_CUTOFF_MS', 86_400_000, 0),
     queueAdmitIntervalMs: integer(env, 'QUEUE_ADMIT_INTERVAL_MS', 1_000, 1),
     queueTokenTtlMs: integer(env, 'QUEUE_TOKEN_TTL_MS', 600_000, 1),
     queueMaxActive: integer(env, 'QUEUE_MAX_ACTIVE', 100, 1),

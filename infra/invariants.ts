@@ -5,7 +5,7 @@ import type { PointEvent } from '../domains/point/events.js';
 import type { ConcertEvent } from '../domains/concert/events.js';
 
 /**
- * The invariants of DESIGN.md (1–10; 7 and 8 arrive with cancellations), checked over everything in the event
+ * The invariants of DESIGN.md (1–10), checked over everything in the event
  * store. Tests, benchmarks and the CLI's `check` all call this one function.
  */
 
@@ -35,7 +35,8 @@ export interface CheckOptions {
 }
 
 interface PaymentFacts {
-  status: 'PENDING' | 'COMPLETED' | 'FAILED';
+  /** REFUNDING from RefundRequested until PaymentRefunded: paid, its refund under way. */
+  status: 'PENDING' | 'COMPLETED' | 'FAILED' | 'REFUNDING' | 'REFUNDED';
   amount: number;
   seats: string[];
   reservationId: string;
@@ -86,16 +87,16 @@ const seatKey = (scheduleId: string, seatNo: number) => `${scheduleId}#${seatNo}
  * Invariant 8, followed along the log beside the others: once settled, a
  * cancelled schedule has no HELD or RESERVED seat and no payment that is not
  * REFUNDED or FAILED, and no seat of it was held after it was withdrawn.
- * It keeps a status per payment and a set of withdrawn seats: no event lists.
+ * Beside the seats and payments the other invariants follow, it keeps the
+ * cancelled schedules and a set of withdrawn seats: no event lists.
  */
 class CancelledSchedules {
   private readonly cancelled = new Set<string>();
   private readonly withdrawn = new Set<string>();
-  private readonly payments = new Map<string, { scheduleId: string; status: 'PENDING' | 'COMPLETED' | 'FAILED' | 'REFUNDING' | 'REFUNDED' }>();
   private readonly violations: string[] = [];
 
   observe(recorded: RecordedEvent): void {
-    const event = { type: recorded.type, data: recorded.data } as ConcertEvent | SeatEvent | PaymentEvent;
+    const event = { type: recorded.type, data: recorded.data } as ConcertEvent | SeatEvent;
     switch (event.type) {
       case 'ScheduleCancelled':
         this.cancelled.add(event.data.scheduleId);
@@ -108,44 +109,67 @@ class CancelledSchedules {
           list(this.violations, `${recorded.streamId}@${recorded.revision}: SeatHeld after the seat was withdrawn`);
         }
         break;
-      case 'PaymentRequested':
-        this.payments.set(event.data.paymentId, { scheduleId: event.data.scheduleId, status: 'PENDING' });
-        break;
-      case 'PaymentCompleted':
-      case 'PaymentFailed':
-      case 'RefundRequested':
-      case 'PaymentRefunded': {
-        const payment = this.payments.get(event.data.paymentId);
-        const status = ({ PaymentCompleted: 'COMPLETED', PaymentFailed: 'FAILED', RefundRequested: 'REFUNDING', PaymentRefunded: 'REFUNDED' } as const)[event.type];
-        if (payment) payment.status = status;
-        break;
-      }
     }
   }
 
-  /** `seats`: every seat's status at the end of the log. */
-  result(seats: ReadonlyMap<string, { status: SeatFacts['status'] }>): InvariantResult {
+  /** `seats` and `payments`: every seat's and payment's status at the end of the log. */
+  result(seats: ReadonlyMap<string, SeatFacts>, payments: ReadonlyMap<string, PaymentFacts>): InvariantResult {
     const violations = [...this.violations];
-    let payments = 0;
+    const cancelled = (key: string) => this.cancelled.has(key.slice(0, key.lastIndexOf('#')));
+    let ofCancelled = 0;
     for (const [key, seat] of seats) {
-      const scheduleId = key.slice(0, key.lastIndexOf('#'));
-      if (this.cancelled.has(scheduleId) && seat.status !== 'AVAILABLE') list(violations, `seat ${key} of a cancelled schedule is ${seat.status}`);
+      if (cancelled(key) && seat.status !== 'AVAILABLE') list(violations, `seat ${key} of a cancelled schedule is ${seat.status}`);
     }
-    for (const [paymentId, payment] of this.payments) {
-      if (!this.cancelled.has(payment.scheduleId)) continue;
-      payments++;
-      if (payment.status !== 'REFUNDED' && payment.status !== 'FAILED') {
-        list(violations, `payment ${paymentId} of cancelled schedule ${payment.scheduleId} is ${payment.status}`);
-      }
+    for (const [paymentId, payment] of payments) {
+      if (!payment.seats.some(cancelled)) continue;
+      ofCancelled++;
+      if (payment.status !== 'REFUNDED' && payment.status !== 'FAILED') list(violations, `payment ${paymentId} of a cancelled schedule is ${payment.status}`);
     }
     return {
       id: 8,
       name: 'a cancelled schedule ends with no seat HELD or RESERVED, every payment REFUNDED or FAILED, no hold after withdrawal',
       ok: violations.length === 0,
-      counts: { cancelled: this.cancelled.size, withdrawn: this.withdrawn.size, payments },
+      counts: { cancelled: this.cancelled.size, withdrawn: this.withdrawn.size, payments: ofCancelled },
       violations,
     };
   }
+}
+
+/** Completed at some time: COMPLETED, or refunded (or being refunded) since. */
+const paid = (payment: PaymentFacts) => payment.status === 'COMPLETED' || payment.status === 'REFUNDING' || payment.status === 'REFUNDED';
+
+/**
+ * Invariant 7, the refund's half: a REFUNDED payment has a net debit of zero
+ * (one debit, one refund) and none of its seats stays RESERVED for it. (The
+ * data platform's half, its cancellation sent once after its reservation, is
+ * checked with the deliveries.)
+ */
+function refundedPaymentsUndone(
+  payments: ReadonlyMap<string, PaymentFacts>,
+  netDebit: ReadonlyMap<string, { debits: number; refunds: number; net: number }>,
+  seats: ReadonlyMap<string, SeatFacts>,
+): InvariantResult {
+  const violations: string[] = [];
+  let refunded = 0;
+  for (const [paymentId, payment] of payments) {
+    if (payment.status !== 'REFUNDED') continue;
+    refunded++;
+    const net = netDebit.get(paymentId) ?? { debits: 0, refunds: 0, net: 0 };
+    if (net.net !== 0 || net.debits !== 1 || net.refunds !== 1) {
+      list(violations, `REFUNDED ${paymentId}: ${net.debits} debits, ${net.refunds} refunds, net ${net.net}`);
+    }
+    for (const key of payment.seats) {
+      const seat = seats.get(key);
+      if (seat?.status === 'RESERVED' && seat.reservedFor === paymentId) list(violations, `REFUNDED ${paymentId} still holds seat ${key}`);
+    }
+  }
+  return {
+    id: 7,
+    name: 'a REFUNDED payment has a net debit of zero and none of its seats stays RESERVED for it',
+    ok: violations.length === 0,
+    counts: { refunded },
+    violations,
+  };
 }
 
 export async function checkInvariants(store: EventStore, options: CheckOptions): Promise<InvariantResult[]> {
@@ -189,6 +213,12 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
           facts.status = event.type === 'PaymentCompleted' ? 'COMPLETED' : 'FAILED';
           if (event.type === 'PaymentFailed') facts.reason = event.data.reason;
         }
+        break;
+      }
+      case 'RefundRequested':
+      case 'PaymentRefunded': {
+        const facts = payments.get(event.data.paymentId);
+        if (facts) facts.status = event.type === 'RefundRequested' ? 'REFUNDING' : 'REFUNDED';
         break;
       }
       case 'SeatHeld':
@@ -314,6 +344,11 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
         if (net.debits !== 1 || net.refunds !== 0 || net.net !== payment.amount) {
           list(violations, `COMPLETED ${paymentId}: ${net.debits} debits, ${net.refunds} refunds, net ${net.net} of ${payment.amount}`);
         }
+      } else if (payment.status === 'REFUNDING') {
+        // Paid, and its points perhaps back already (PaymentRefunded follows PointsRefunded): one debit, at most one refund.
+        if (net.debits !== 1 || net.refunds > 1 || (net.net !== payment.amount && net.net !== 0)) {
+          list(violations, `REFUNDING ${paymentId}: ${net.debits} debits, ${net.refunds} refunds, net ${net.net} of ${payment.amount}`);
+        }
       } else if (payment.status === 'FAILED') {
         failed++;
         if (net.net !== 0 || net.debits > 1 || net.refunds > 1) {
@@ -321,7 +356,7 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
         }
       }
     }
-    results.push({ id: 2, name: 'COMPLETED payments have exactly one net debit; FAILED ones none', ok: violations.length === 0, counts: ({ completed, failed }), violations });
+    results.push({ id: 2, name: 'COMPLETED payments have exactly one net debit (one more refund while REFUNDING); FAILED ones none', ok: violations.length === 0, counts: ({ completed, failed }), violations });
   }
 
   // 3. A balance is never negative, and balance = charged − debited + refunded.
@@ -352,7 +387,8 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
     let delivered = 0;
     let deadLettered = 0;
     for (const [paymentId, payment] of payments) {
-      if (payment.status !== 'COMPLETED') continue;
+      // A refunded payment was completed, and delivered, first: its cancellation is a second message (invariant 7).
+      if (!paid(payment)) continue;
       const delivery = deliveries.get(paymentId);
       if (delivery === 'SUCCEEDED') delivered++;
       else if (delivery === 'DEAD_LETTERED') deadLettered++;
@@ -365,7 +401,8 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
         if (state === 'SUCCEEDED' && effects !== 1) list(violations, `${paymentId}: the receiver kept ${effects} effects`);
       }
       for (const paymentId of byPayment.keys()) {
-        if (payments.get(paymentId)?.status !== 'COMPLETED') list(violations, `the receiver has ${paymentId}, which is not a COMPLETED payment`);
+        const payment = payments.get(paymentId);
+        if (!payment || !paid(payment)) list(violations, `the receiver has ${paymentId}, which is not a COMPLETED payment`);
       }
     }
     results.push({ id: 5, name: 'every COMPLETED payment is delivered (or dead-lettered) once', ok: violations.length === 0, counts: ({ delivered, deadLettered }), violations });
@@ -386,13 +423,15 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
       violations,
     });
   }
-  results.push(cancellations.result(seats));
+  results.push(refundedPaymentsUndone(payments, netDebit, seats));
+  results.push(cancellations.result(seats, payments));
 
   // 9. The seats of one reservation share one fate; a payment debits once for all of them.
   {
     const violations: string[] = [];
     const grace = options.graceMs ?? 5_000;
-    const pendingFor = new Set([...payments.values()].filter((p) => p.status === 'PENDING').map((p) => p.reservationId));
+    // Confirmed seat after seat while PENDING, released seat after seat while REFUNDING.
+    const pendingFor = new Set([...payments.values()].filter((p) => p.status === 'PENDING' || p.status === 'REFUNDING').map((p) => p.reservationId));
     let several = 0;
     for (const [reservationId, reservation] of reservations) {
       if (reservation.seats.length > 1) several++;

@@ -42,6 +42,8 @@ const SAGA_TYPES = [
   'SeatReservationVoided',
   'PointsRefunded',
   'DebitVoided',
+  'RefundRequested',
+  'PaymentRefunded',
   'SeatSaleCounted',
   'DeliveryScheduled',
   'DeliveryAttemptFailed',

@@ -39,7 +39,10 @@ const changes: { [T in Exclude<Event['type'], 'SeatHeld'>]?: (doc: UserReservati
     data.seatNo === seatsOf(data).at(-1) ? { ...doc, status: 'RESERVED', paymentId: data.paymentId, updatedAt: data.reservedAt } : { ...doc, paymentId: data.paymentId },
   SeatHoldExpired: (doc, data) => (ended(doc) ? doc : { ...doc, status: 'EXPIRED', updatedAt: data.expiredAt }),
   SeatHoldReleased: (doc, data) => (ended(doc) ? doc : { ...doc, status: 'RELEASED', updatedAt: data.releasedAt }),
-  SeatReleased: (doc, data) => (ended(doc) ? doc : { ...doc, status: 'RELEASED', updatedAt: data.releasedAt }),
+  // A refund's seats are released on the way to CANCELLED: the payment's events say where it is.
+  SeatReleased: (doc, data) => (ended(doc) || data.refund ? doc : { ...doc, status: 'RELEASED', updatedAt: data.releasedAt }),
+  RefundRequested: (doc, data) => (doc.status === 'RESERVED' ? { ...doc, status: 'CANCELLING', updatedAt: data.refundRequestedAt } : doc),
+  PaymentRefunded: (doc, data) => ({ ...doc, status: 'CANCELLED', updatedAt: data.refundedAt }),
 };
 
 function held(event: RecordedEvent): UserReservationDoc {

@@ -36,6 +36,21 @@ export const settlePaymentOnOutcome: PaymentReaction = {
 };
 
 /**
+ * The points came back: a refund under way is done (its seats were released
+ * before the points, see point.refundOnRefundReleased). The points also come
+ * back for failed payments; the aggregate ends only a REFUNDING one.
+ */
+export const completeRefundOnPointsRefunded: PaymentReaction = {
+  name: 'payment.completeRefundOnPointsRefunded',
+  aggregate: payment,
+  eventTypes: ['PointsRefunded'],
+  react(event) {
+    if (!isEvent<PointEvent, 'PointsRefunded'>(event, 'PointsRefunded')) return [];
+    return [{ streamId: paymentStream(event.data.paymentId), command: { type: 'CompleteRefund', data: { now: event.created.toISOString() } } }];
+  },
+};
+
+/**
  * A seat of a cancelled schedule was withdrawn while RESERVED: its payment is
  * refunded if it completed, failed if it is still pending. The seats of one
  * payment each say so; the aggregate makes every repeat a no-op.
@@ -59,4 +74,4 @@ export const refundPaymentOnSeatWithdrawn: PaymentReaction = {
   },
 };
 
-export const reactions: readonly PaymentReaction[] = [settlePaymentOnOutcome, refundPaymentOnSeatWithdrawn];
+export const reactions: readonly PaymentReaction[] = [settlePaymentOnOutcome, completeRefundOnPointsRefunded, refundPaymentOnSeatWithdrawn];

@@ -15,8 +15,16 @@ import { requestPayment } from './request-payment.js';
 const MAX_WAIT_MS = 30_000;
 /** The long poll looks again at least this often, even when no progress woke it. */
 
-const status = { type: 'string', enum: ['PENDING', 'COMPLETED', 'FAILED'] } as const;
-const reason = { type: 'string', enum: ['HOLD_EXPIRED', 'NOT_HOLDER', 'ALREADY_RESERVED', 'INSUFFICIENT_BALANCE', 'TIMEOUT'] } as const;
+const status = {
+  type: 'string',
+  enum: ['PENDING', 'COMPLETED', 'FAILED', 'REFUNDED'],
+  description: 'A payment being refunded is COMPLETED until the refund is done',
+} as const;
+const reason = {
+  type: 'string',
+  enum: ['HOLD_EXPIRED', 'NOT_HOLDER', 'ALREADY_RESERVED', 'INSUFFICIENT_BALANCE', 'TIMEOUT', 'SCHEDULE_CANCELLED'],
+  description: 'Why it FAILED',
+} as const;
 
 const requestedView = {
   type: 'object',
@@ -40,6 +48,7 @@ const paymentView = {
     deadlineAt: { ...dateTime, description: 'A payment still PENDING then fails with TIMEOUT' },
     completedAt: dateTime,
     failedAt: dateTime,
+    refundedAt: { ...dateTime, description: 'Once REFUNDED' },
   },
 } as const;
 
@@ -56,12 +65,15 @@ const viewOf = (doc: PaymentDoc) => ({
   deadlineAt: doc.deadlineAt,
   ...(doc.completedAt ? { completedAt: doc.completedAt } : {}),
   ...(doc.failedAt ? { failedAt: doc.failedAt } : {}),
+  ...(doc.refundedAt ? { refundedAt: doc.refundedAt } : {}),
 });
 
 /** A payment that exists already: 202 while it runs, 200 once it has ended. */
 function answerExisting(reply: FastifyReply, paymentId: string, reservationId: string, state: PaymentState) {
-  const ended = state.status === 'COMPLETED' || state.status === 'FAILED';
-  return reply.code(ended ? 200 : 202).send({ paymentId, reservationId, status: state.status, ...(state.reason ? { reason: state.reason } : {}) });
+  // A refund under way is the payment service's own business: the payment reads COMPLETED until it is REFUNDED.
+  const status = state.status === 'REFUNDING' ? 'COMPLETED' : state.status;
+  const ended = status !== 'PENDING';
+  return reply.code(ended ? 200 : 202).send({ paymentId, reservationId, status, ...(state.reason ? { reason: state.reason } : {}) });
 }
 
 /** Paying for a hold (the saga's start) and following the payment to its end. */

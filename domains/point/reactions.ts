@@ -39,4 +39,21 @@ export const refundOnPaymentFailed: PointReaction = {
   },
 };
 
-export const reactions: readonly PointReaction[] = [debitOnSeatReserved, refundOnPaymentFailed];
+/**
+ * A refund released the last seat of its reservation (they are released in
+ * order, so every seat is free): give the payment's points back. The wallet
+ * refunds a paymentId once, whatever else asks.
+ */
+export const refundOnRefundReleased: PointReaction = {
+  name: 'point.refundOnRefundReleased',
+  aggregate: wallet,
+  eventTypes: ['SeatReleased'],
+  react(event) {
+    if (!isEvent<SeatEvent, 'SeatReleased'>(event, 'SeatReleased') || !event.data.refund) return [];
+    if (event.data.seatNo !== seatsOf(event.data).at(-1)) return [];
+    const ref = refOf(event.data);
+    return [{ streamId: pointsStream(ref.userId), command: { type: 'Refund', data: { ...ref, now: event.created.toISOString() } } }];
+  },
+};
+
+export const reactions: readonly PointReaction[] = [debitOnSeatReserved, refundOnPaymentFailed, refundOnRefundReleased];

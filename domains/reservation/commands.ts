@@ -41,10 +41,10 @@ export interface ConfirmSeat {
   data: PaymentRef & { requestedAt: string; now: string };
 }
 
-/** The payment failed: give back the seat it reserved (the compensation). */
+/** The payment failed: give back the seat it reserved (the compensation); or, with `refund`, it is being refunded. */
 export interface ReleaseSeat {
   type: 'ReleaseSeat';
-  data: PaymentRef & { reason: string; now: string };
+  data: PaymentRef & { reason: string; now: string; refund?: true };
 }
 
 /** The schedule was cancelled: the seat leaves the sale for good (its hold released, its payment told). */

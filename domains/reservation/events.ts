@@ -32,10 +32,13 @@ export type SeatReserved = DomainEvent<'SeatReserved', PaymentRef & { reservedAt
 export type SeatReservationRejected = DomainEvent<'SeatReservationRejected', PaymentRef & { reason: SeatRejectionReason }>;
 
 /**
- * The compensation: the reserved seat is given back because its payment failed (`reason` says which failure).
+ * The reserved seat is given back: its payment failed (the compensation;
+ * `reason` says which failure), or, with `refund`, its completed payment is
+ * being refunded (`reason` says who asked). The flag, not the reason, tells
+ * the two apart: SCHEDULE_CANCELLED is both a failure and a refund reason.
  * `withdrawn` when its schedule was cancelled: the seat is free but never sold again.
  */
-export type SeatReleased = DomainEvent<'SeatReleased', PaymentRef & { reason: string; releasedAt: string; withdrawn?: true }>;
+export type SeatReleased = DomainEvent<'SeatReleased', PaymentRef & { reason: string; releasedAt: string; refund?: true; withdrawn?: true }>;
 
 /**
  * The schedule was cancelled: the seat takes no hold and no payment from now

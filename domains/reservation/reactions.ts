@@ -83,6 +83,52 @@ export const releaseSeatOnFailure: SeatReaction = {
 };
 
 /**
+ * A completed payment is being refunded: release its first seat. The seats
+ * are released one after the other (see releaseNextSeatOnRefundReleased), as
+ * they were confirmed, so that the last seat's SeatReleased alone means
+ * "every seat is free" and the points come back once, on it.
+ */
+export const releaseSeatOnRefundRequested: SeatReaction = {
+  name: 'reservation.releaseSeatOnRefundRequested',
+  aggregate: seat,
+  eventTypes: ['RefundRequested'],
+  react(event) {
+    if (!isEvent<PaymentEvent, 'RefundRequested'>(event, 'RefundRequested')) return [];
+    const ref = refOf(event.data);
+    const [first] = seatsOf(ref);
+    return [
+      {
+        streamId: seatStream(ref.scheduleId, first!),
+        command: {
+          type: 'ReleaseSeat',
+          data: { ...ref, seatNo: first!, reason: event.data.reason, refund: true, now: event.created.toISOString() },
+        },
+      },
+    ];
+  },
+};
+
+/** A seat of a refund was released: release the next one of the reservation, for the same refund. */
+export const releaseNextSeatOnRefundReleased: SeatReaction = {
+  name: 'reservation.releaseNextSeatOnRefundReleased',
+  aggregate: seat,
+  eventTypes: ['SeatReleased'],
+  react(event) {
+    if (!isEvent<SeatEvent, 'SeatReleased'>(event, 'SeatReleased') || !event.data.refund) return [];
+    const seatNos = seatsOf(event.data);
+    const next = seatNos[seatNos.indexOf(event.data.seatNo) + 1];
+    if (next === undefined) return [];
+    const ref = refOf(event.data);
+    return [
+      {
+        streamId: seatStream(ref.scheduleId, next),
+        command: { type: 'ReleaseSeat', data: { ...ref, seatNo: next, reason: event.data.reason, refund: true, now: event.created.toISOString() } },
+      },
+    ];
+  },
+};
+
+/**
  * A seat is free again: return it to its user's allowance for the schedule.
  * Only ever after the seat's own event, so the allowance never counts fewer
  * seats than the user has. Holds made without a claim (none through the API)
@@ -139,6 +185,8 @@ export const reactions: readonly (SeatReaction | HoldingsReaction)[] = [
   confirmSeatOnPaymentRequested,
   confirmNextSeatOnSeatReserved,
   releaseSeatOnFailure,
+  releaseSeatOnRefundRequested,
+  releaseNextSeatOnRefundReleased,
   returnSeatOnSeatFreed,
   withdrawSeatsOnScheduleCancelled,
 ];

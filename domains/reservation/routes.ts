@@ -10,12 +10,13 @@ import { integerQuery } from '../../infra/http/query.js';
 import { reservations, sagaTraces, schedules, seats, userReservations } from '../../projections/index.js';
 import type { ReservationDoc } from '../../projections/reservations.js';
 import type { UserReservationDoc } from '../../projections/user-reservations.js';
+import { cancelRoute } from './cancel-route.js';
 import { holdSeats } from './hold-seat.js';
 
 /** API.md: one request holds 1 to 4 seats (MAX_SEATS_PER_USER bounds what a user has in all). */
 const MAX_SEATS_PER_REQUEST = 4;
 
-const status = { type: 'string', enum: ['HELD', 'RESERVED', 'EXPIRED', 'RELEASED'] } as const;
+const status = { type: 'string', enum: ['HELD', 'RESERVED', 'EXPIRED', 'RELEASED', 'CANCELLING', 'CANCELLED'] } as const;
 
 const reservationView = {
   type: 'object',
@@ -92,14 +93,12 @@ async function listed(ctx: ApiContext, docs: readonly UserReservationDoc[]) {
 }
 
 /**
- * Holding a seat (with an ACTIVE queue token) and following the hold. The
- * cancel route (POST /reservations/:id/cancel, {userId}) names a user: it
- * takes `onRequest: ctx.identity.guard()` and `preValidation:
- * ctx.identity.owner(bodyUser)`, then `ctx.identity.requireOwner(request,
- * doc.userId)` once the reservation is found, like the routes here.
+ * Holding a seat (with an ACTIVE queue token), following the hold, and
+ * cancelling it (cancel-route.ts).
  */
 export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
+    await app.register(cancelRoute(ctx));
     app.post<{ Body: { scheduleId: string; seatNo?: number; seatNos?: number[] } }>(
       '/reservations',
       {

@@ -182,9 +182,11 @@ function confirm(command: ConfirmSeat, state: SeatState): SeatEvent[] {
 }
 
 function release(command: ReleaseSeat, state: SeatState): SeatEvent[] {
-  const { paymentId, reason, now } = command.data;
+  const { paymentId, reason, now, refund } = command.data;
   // Released once: after SeatReleased the seat is no longer reserved for this payment.
   if (state.status !== 'RESERVED' || state.reservedFor !== paymentId) {
+    // A refund's payment completed, so its confirmation has passed every seat: there is nothing on its way to void.
+    if (refund) return [];
     const unseen = !state.confirmed.includes(paymentId) && !state.rejected.includes(paymentId);
     // Only several-seat payments confirm a seat after an earlier seat's event, and so can arrive after their failure.
     if (command.data.seatNos && unseen) {
@@ -192,8 +194,8 @@ function release(command: ReleaseSeat, state: SeatState): SeatEvent[] {
     }
     return [];
   }
-  const withdrawn = state.withdrawn ? { withdrawn: true as const } : {};
-  return [{ type: 'SeatReleased', data: { ...refOf(command.data), reason, releasedAt: now, ...withdrawn } }];
+  const flags = { ...(refund ? { refund } : {}), ...(state.withdrawn ? { withdrawn: true as const } : {}) };
+  return [{ type: 'SeatReleased', data: { ...refOf(command.data), reason, releasedAt: now, ...flags } }];
 }
 
 /**

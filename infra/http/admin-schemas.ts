@@ -50,7 +50,7 @@ export const sagaView = {
       type: 'object',
       required: ['status', 'compensations'],
       properties: {
-        status: { type: 'string', enum: ['COMPLETED', 'FAILED', 'PENDING', 'UNKNOWN'] },
+        status: { type: 'string', enum: ['COMPLETED', 'FAILED', 'PENDING', 'REFUNDED', 'UNKNOWN'] },
         reason: { type: 'string' },
         at: { type: 'string' },
         compensations: { type: 'array', items: { type: 'string' } },
@@ -72,7 +72,7 @@ export const paymentSummary = {
     scheduleId: { type: 'string' },
     seatNo: { type: 'integer' },
     amount: { type: 'integer' },
-    status: { type: 'string', enum: ['PENDING', 'COMPLETED', 'FAILED'] },
+    status: { type: 'string', enum: ['PENDING', 'COMPLETED', 'FAILED', 'REFUNDED'] },
     requestedAt: dateTime,
   },
 } as const;

@@ -206,6 +206,23 @@ export const examples = {
       ...userTokenRefusals,
     ],
   },
+  cancelReservation: {
+    request: { userId: 'ana' },
+    // Its other success answer: a hold, released at once (200); `response` is a paid one's (202).
+    released: { reservationId: ids.reservationId, status: 'RELEASED' },
+    response: { reservationId: ids.reservationId, paymentId: ids.paymentId, status: 'CANCELLING' },
+    errors: [
+      invalid("body must have required property 'userId'"),
+      { statusCode: 404, code: 'RESERVATION_NOT_FOUND', error: 'Not Found', message: 'no reservation nope' },
+      { statusCode: 409, code: 'CANCELLATION_CLOSED', error: 'Conflict', message: 'cancellations closed at 2030-01-01T12:00:00.000Z' },
+      { statusCode: 409, code: 'PAYMENT_IN_PROGRESS', error: 'Conflict', message: `payment ${ids.paymentId} is still pending` },
+      { statusCode: 409, code: 'NOT_CANCELLABLE', error: 'Conflict', message: `reservation ${ids.reservationId} is EXPIRED` },
+      tooLarge,
+      keyReused,
+      behind('reservations'),
+      ...userTokenRefusals,
+    ],
+  },
   listUserReservations: {
     response: [
       {
@@ -660,4 +677,4 @@ export const examples = {
       ...adminRefusals,
     ],
   },
-} as const satisfies Record<string, { request?: object; response?: object; errors: readonly ErrorExample[] }>;
+} as const satisfies Record<string, { request?: object; response?: object; released?: object; errors: readonly ErrorExample[] }>;

@@ -26,7 +26,7 @@ export interface TraceNode {
 }
 
 export interface SagaOutcome {
-  status: 'COMPLETED' | 'FAILED' | 'PENDING' | 'UNKNOWN';
+  status: 'COMPLETED' | 'FAILED' | 'PENDING' | 'REFUNDED' | 'UNKNOWN';
   reason?: string;
   at?: string;
   /**
@@ -134,10 +134,12 @@ function outcomeOf(events: readonly RecordedEvent[]): SagaOutcome {
   const happened = new Set<string>();
   for (const event of events) {
     happened.add(event.type);
-    const data = event.data as { reason?: string; completedAt?: string; failedAt?: string; error?: string };
+    const data = event.data as { reason?: string; completedAt?: string; failedAt?: string; refundedAt?: string; error?: string };
     if (event.type === 'PaymentRequested' && outcome.status === 'UNKNOWN') outcome.status = 'PENDING';
     if (event.type === 'PaymentCompleted') Object.assign(outcome, { status: 'COMPLETED', at: data.completedAt });
     if (event.type === 'PaymentFailed') Object.assign(outcome, { status: 'FAILED', reason: data.reason, at: data.failedAt });
+    // Its reason says who cancelled it: USER or SCHEDULE_CANCELLED.
+    if (event.type === 'PaymentRefunded') Object.assign(outcome, { status: 'REFUNDED', reason: data.reason, at: data.refundedAt });
     const undoes = COMPENSATES[event.type];
     if (undoes !== undefined && happened.has(undoes)) outcome.compensations.push(event.type);
     if (event.type === 'DeliveryScheduled' || event.type === 'DeliveryRedriven') outcome.delivery = 'PENDING';

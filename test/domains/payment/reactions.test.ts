@@ -2,13 +2,13 @@ import t from 'tap';
 import { fold } from '../../../bus/decider.js';
 import type { PaymentCommand } from '../../../domains/payment/commands.js';
 import { payment } from '../../../domains/payment/payment.js';
-import { reactions, refundPaymentOnSeatWithdrawn, settlePaymentOnOutcome } from '../../../domains/payment/reactions.js';
-import type { DebitFailed, PointsCharged, PointsDebited } from '../../../domains/point/events.js';
+import { completeRefundOnPointsRefunded, reactions, refundPaymentOnSeatWithdrawn, settlePaymentOnOutcome } from '../../../domains/payment/reactions.js';
+import type { DebitFailed, PointsCharged, PointsDebited, PointsRefunded } from '../../../domains/point/events.js';
 import type { SeatReleased, SeatReservationRejected, SeatReserved, SeatWithdrawn } from '../../../domains/reservation/events.js';
-import type { PaymentEvent } from '../../../domains/payment/events.js';
 import { given } from '../../support/given.js';
 import { recorded } from '../../support/recorded.js';
-import { ref, requested, requestedAt } from './fixtures/payment.js';
+import { completed, failedTimeout, ref, requested, requestedAt, settledAt } from './fixtures/payment.js';
+import type { PaymentEvent } from '../../../domains/payment/events.js';
 
 // Recorded later than any time inside the data, so a test can tell which one a reaction used.
 const created = new Date('2030-02-01T10:01:05.678Z');
@@ -28,8 +28,8 @@ function settle(event: Parameters<typeof settlePaymentOnOutcome.react>[0]): Paym
   return settlePaymentOnOutcome.react(event).map((target) => target.command);
 }
 
-t.test('the payment service settles payments, and undoes those of withdrawn seats', async (t) => {
-  t.same(reactions, [settlePaymentOnOutcome, refundPaymentOnSeatWithdrawn]);
+t.test('the payment service settles payments, ends their refunds, and undoes those of withdrawn seats', async (t) => {
+  t.same(reactions, [settlePaymentOnOutcome, completeRefundOnPointsRefunded, refundPaymentOnSeatWithdrawn]);
   t.equal(settlePaymentOnOutcome.name, 'payment.settlePaymentOnOutcome');
   t.equal(settlePaymentOnOutcome.aggregate, payment);
   t.same(settlePaymentOnOutcome.eventTypes, ['SeatReservationRejected', 'DebitFailed', 'PointsDebited']);
@@ -76,6 +76,25 @@ t.test('unrelated events are ignored', async (t) => {
   t.same(settle(recorded(stream, requested, created)), []);
 });
 
+t.test('points refunded end a refund under way, and nothing else', async (t) => {
+  t.equal(completeRefundOnPointsRefunded.name, 'payment.completeRefundOnPointsRefunded');
+  t.same(completeRefundOnPointsRefunded.eventTypes, ['PointsRefunded']);
+  const pointsRefunded: PointsRefunded = { type: 'PointsRefunded', data: { ...ref, balanceAfter: 2000, refundedAt: '2030-02-01T10:01:04.000Z' } };
+  const targets = completeRefundOnPointsRefunded.react(recorded('points-alice', pointsRefunded, created));
+  t.same(targets, [{ streamId: stream, command: { type: 'CompleteRefund', data: { now } } }], 'at the time the refund was recorded');
+  const command = targets[0]!.command;
+  const refundRequested: PaymentEvent = {
+    type: 'RefundRequested',
+    data: { ...ref, reason: 'USER', requestedAt, completedAt: settledAt, refundRequestedAt: '2030-02-01T10:01:03.000Z' },
+  };
+  const refunded: PaymentEvent = { type: 'PaymentRefunded', data: { ...ref, reason: 'USER', requestedAt, completedAt: settledAt, refundedAt: now } };
+  t.same(payment.decide(command, fold(payment, [requested, completed, refundRequested])), [refunded], 'REFUNDING: the payment is REFUNDED');
+  t.same(payment.decide(command, fold(payment, [requested, completed, refundRequested, refunded])), [], 'once');
+  t.same(payment.decide(command, fold(payment, [requested, failedTimeout])), [], "a failed payment's points coming back change nothing");
+  t.same(payment.decide(command, fold(payment, [requested, completed])), [], 'a completed payment nobody cancelled stays COMPLETED');
+  t.same(completeRefundOnPointsRefunded.react(recorded('points-alice', pointsDebited, created)), [], 'other events are ignored');
+});
+
 t.test("a withdrawn seat's payment is asked for a refund because of the cancellation, recorded at the event time", async (t) => {
   t.same(refundPaymentOnSeatWithdrawn.eventTypes, ['SeatWithdrawn']);
   const withdrawn = (paymentId?: string): SeatWithdrawn => ({
@@ -90,10 +109,9 @@ t.test("a withdrawn seat's payment is asked for a refund because of the cancella
 
 t.test('the refund of a withdrawn seat: a completed payment is refunded, a pending one fails, the repeats of its other seats are no-ops', async (t) => {
   const command = (): PaymentCommand => ({ type: 'RequestRefund', data: { reason: 'SCHEDULE_CANCELLED', now } });
-  const completed: PaymentEvent = { type: 'PaymentCompleted', data: { ...ref, requestedAt, completedAt: '2030-02-01T10:01:02.000Z' } };
   const refundRequested: PaymentEvent = {
     type: 'RefundRequested',
-    data: { ...ref, reason: 'SCHEDULE_CANCELLED', requestedAt, completedAt: '2030-02-01T10:01:02.000Z', refundRequestedAt: now },
+    data: { ...ref, reason: 'SCHEDULE_CANCELLED', requestedAt, completedAt: settledAt, refundRequestedAt: now },
   };
   const failed: PaymentEvent = { type: 'PaymentFailed', data: { ...ref, reason: 'SCHEDULE_CANCELLED', requestedAt, failedAt: now } };
   given(t, payment, [requested, completed]).when(command()).then([refundRequested], 'COMPLETED: RefundRequested');

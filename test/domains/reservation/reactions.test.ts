@@ -36,13 +36,15 @@ t.test('the reservation service reacts on the seats, and returns freed seats to 
       'reservation.confirmSeatOnPaymentRequested',
       'reservation.confirmNextSeatOnSeatReserved',
       'reservation.releaseSeatOnFailure',
+      'reservation.releaseSeatOnRefundRequested',
+      'reservation.releaseNextSeatOnRefundReleased',
       'reservation.returnSeatOnSeatFreed',
       'reservation.withdrawSeatsOnScheduleCancelled',
     ],
   );
   t.same(
     reactions.map((reaction) => reaction.aggregate),
-    [seat, seat, seat, holdings, seat],
+    [seat, seat, seat, seat, seat, holdings, seat],
   );
 });
 

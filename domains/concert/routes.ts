@@ -196,8 +196,12 @@ export function concertRoutes(ctx: ApiContext): FastifyPluginAsync {
         const schedule = await ctx.consistency.find(ctx.views.schedules, schedules, scheduleId);
         if (!schedule) throw notFound('SCHEDULE_NOT_FOUND', `no schedule ${scheduleId}`);
         const { position } = await cancelSchedule(ctx.store, schedule, ctx.clock.now());
+        if (position !== null) {
+          await ctx.consistency.settled(position, [schedules]);
+          return reply.code(202).send({ scheduleId, status: 'CANCELLING' });
+        }
         // A repeat wrote nothing, but the first cancel's answer may have been lost before the model showed it.
-        await ctx.consistency.settled(position ?? (await ctx.store.headPosition()), [schedules]);
+        await ctx.consistency.settled(await ctx.store.headPosition(), [schedules]);
         const now = await ctx.views.schedules.get(scheduleId);
         return reply.code(202).send({ scheduleId, status: now?.status === 'CANCELLED' ? 'CANCELLED' : 'CANCELLING' });
       },

@@ -1348,22 +1348,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Idempotency-Key reused with a different request. Codes: IDEMPOTENCY_KEY_REUSED */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        statusCode: number;
-                        code: string;
-                        error: string;
-                        message: string;
-                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
-                        unavailable?: number[];
-                    };
-                };
-            };
             /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND, IDENTITY_UNAVAILABLE */
             503: {
                 headers: {

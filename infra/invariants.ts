@@ -356,7 +356,7 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
         }
       }
     }
-    results.push({ id: 2, name: 'COMPLETED payments have exactly one net debit (one more refund while REFUNDING); FAILED ones none', ok: violations.length === 0, counts: ({ completed, failed }), violations });
+    results.push({ id: 2, name: 'COMPLETED payments have exactly one net debit; FAILED ones none', ok: violations.length === 0, counts: ({ completed, failed }), violations });
   }
 
   // 3. A balance is never negative, and balance = charged − debited + refunded.

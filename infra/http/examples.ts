@@ -214,11 +214,11 @@ export const examples = {
     errors: [
       invalid("body must have required property 'userId'"),
       { statusCode: 404, code: 'RESERVATION_NOT_FOUND', error: 'Not Found', message: 'no reservation nope' },
-      { statusCode: 409, code: 'CANCELLATION_CLOSED', error: 'Conflict', message: 'cancellations closed at 2030-01-01T12:00:00.000Z' },
+      { statusCode: 409, code: 'CANCELLATION_CLOSED', error: 'Conflict', message: 'cancellations closed at 2030-01-01T09:30:00.000Z' },
       { statusCode: 409, code: 'PAYMENT_IN_PROGRESS', error: 'Conflict', message: `payment ${ids.paymentId} is still pending` },
-      { statusCode: 409, code: 'NOT_CANCELLABLE', error: 'Conflict', message: `reservation ${ids.reservationId} is EXPIRED` },
+      { statusCode: 409, code: 'NOT_CANCELLABLE', error: 'Conflict', message: `reservation ${ids.reservationId} is RELEASED` },
       tooLarge,
-      keyReused,
+      // No 422: keys are kept per user and the body is only the user, so a key can never come back with another body.
       behind('reservations'),
       ...userTokenRefusals,
     ],

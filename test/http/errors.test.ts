@@ -151,6 +151,40 @@ t.test('every documented error answer, asked for through the typed client, is th
       RESERVATION_NOT_FOUND: () => client.GET('/reservations/{reservationId}', { params: { path: { reservationId: 'nope' } } }),
       ...userTokenAsks((as, headers) => as.GET('/reservations/{reservationId}', { headers, params: { path: { reservationId: held.reservationId } } })),
     },
+    cancelReservation: {
+      READ_MODEL_BEHIND: () => behind.POST('/reservations/{reservationId}/cancel', { params: { path: { reservationId: 'nope' } }, body: { userId: 'ana' } }),
+      FST_ERR_VALIDATION: () => client.POST('/reservations/{reservationId}/cancel', { params: { path: { reservationId: held.reservationId } }, body: {} as never }),
+      RESERVATION_NOT_FOUND: () => client.POST('/reservations/{reservationId}/cancel', { params: { path: { reservationId: 'nope' } }, body: { userId: 'ana' } }),
+      CANCELLATION_CLOSED: async () => {
+        // Starts 23.5 hours after the test clock: inside the 24-hour cutoff.
+        const soon = (await api.registerConcert({ schedules: [schedule({ seatCount: 1, startsAt: '2030-01-02T09:30:00.000Z' })] })) as { concertId: string; schedules: Array<{ scheduleId: string }> };
+        await system.charge('gus', 100);
+        const { hold } = await system.holdAndPay({ concertId: soon.concertId, scheduleId: soon.schedules[0]!.scheduleId, price: 100 }, 'gus', 1);
+        // Not settle: its timers would admit the waiting token other asks need.
+        await api.quiesce();
+        return client.POST('/reservations/{reservationId}/cancel', { params: { path: { reservationId: hold.reservationId } }, body: { userId: 'gus' } });
+      },
+      PAYMENT_IN_PROGRESS: async () => {
+        // The seats do not answer while the reservation service is away: the payment stays PENDING.
+        await system.stop(['reservation']);
+        const { hold } = await system.holdAndPay(await system.openSchedule(1, 100), 'fay', 1);
+        await api.quiesce();
+        const answer = await client.POST('/reservations/{reservationId}/cancel', { params: { path: { reservationId: hold.reservationId } }, body: { userId: 'fay' } });
+        await system.start(['reservation']);
+        return answer;
+      },
+      NOT_CANCELLABLE: async () => {
+        // No points: the payment fails and its seat is RELEASED.
+        const { hold } = await system.holdAndPay(await system.openSchedule(1, 100), 'hal', 1);
+        // Not settle: its timers would admit the waiting token other asks need.
+        await api.quiesce();
+        return client.POST('/reservations/{reservationId}/cancel', { params: { path: { reservationId: hold.reservationId } }, body: { userId: 'hal' } });
+      },
+      FST_ERR_CTP_BODY_TOO_LARGE: () => client.POST('/reservations/{reservationId}/cancel', { params: { path: { reservationId: held.reservationId } }, body: { userId: huge } }),
+      ...userTokenAsks((as, headers) =>
+        as.POST('/reservations/{reservationId}/cancel', { headers, params: { path: { reservationId: held.reservationId } }, body: { userId: 'ana' } }),
+      ),
+    },
     listUserReservations: {
       FST_ERR_VALIDATION: () => client.GET('/users/{userId}/reservations', { params: { path: { userId: 'ana' }, query: { limit: 101 } } }),
       INVALID_CURSOR: () => client.GET('/users/{userId}/reservations', { params: { path: { userId: 'ana' }, query: { cursor: badCursor } } }),

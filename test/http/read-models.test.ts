@@ -183,6 +183,44 @@ t.test('reservations: HELD, RESERVED, EXPIRED, RELEASED, with the payment as soo
   t.match(expired.get('r2'), { status: 'EXPIRED', expiredAt: '2030-01-01T10:05:00.000Z' });
 });
 
+t.test('a cancellation: the reservation RELEASED by its user, or CANCELLING then CANCELLED; its payment COMPLETED until REFUNDED', async (t) => {
+  const e = history();
+  const userReleased = project(reservations, [
+    e('SeatHeld', { ...held('r2', 1), seatNos: [1, 3] }),
+    e('SeatHoldReleased', { reservationId: 'r2', scheduleId: 's1', seatNo: 1, userId: 'ana', reason: 'USER', releasedAt: '2030-01-01T10:01:00.000Z' }),
+  ]).get('r2');
+  t.match(userReleased, { status: 'RELEASED', releaseReason: 'USER', releasedAt: '2030-01-01T10:01:00.000Z' }, 'a hold its user released says so');
+
+  const two = { ...ref, amount: 200, seatNo: 2, seatNos: [2, 3] };
+  const refund = { reason: 'USER', requestedAt: '2030-01-01T10:00:00.000Z', completedAt: '2030-01-01T10:00:01.000Z' };
+  const paid = [
+    e('SeatHeld', { ...held('r1', 2), seatNos: [2, 3] }),
+    e('PaymentRequested', { ...two, requestedAt: '2030-01-01T10:00:00.000Z', deadlineAt: '2030-01-01T10:00:30.000Z' }),
+    e('SeatReserved', { ...two, reservedAt: '2030-01-01T10:00:01.000Z' }),
+    e('SeatReserved', { ...two, seatNo: 3, reservedAt: '2030-01-01T10:00:01.000Z' }),
+    e('PaymentCompleted', { ...two, requestedAt: '2030-01-01T10:00:00.000Z', completedAt: '2030-01-01T10:00:01.000Z' }),
+  ];
+  const cancelling = [
+    ...paid,
+    e('RefundRequested', { ...two, ...refund, refundRequestedAt: '2030-01-01T10:02:00.000Z' }),
+    e('SeatReleased', { ...two, reason: 'USER', releasedAt: '2030-01-01T10:02:00.000Z', refund: true }),
+    e('SeatReleased', { ...two, seatNo: 3, reason: 'USER', releasedAt: '2030-01-01T10:02:00.000Z', refund: true }),
+    e('PointsRefunded', { ...two, seatNo: 3, balanceAfter: 1_000, refundedAt: '2030-01-01T10:02:00.000Z' }),
+  ];
+  const cancelled = [...cancelling, e('PaymentRefunded', { ...two, ...refund, refundedAt: '2030-01-01T10:02:01.000Z' })];
+  t.match(project(reservations, cancelling).get('r1'), { status: 'CANCELLING', cancelRequestedAt: '2030-01-01T10:02:00.000Z' }, 'its seats released on the way');
+  t.match(project(reservations, cancelled).get('r1'), { status: 'CANCELLED', cancelledAt: '2030-01-01T10:02:01.000Z' });
+  t.notOk(project(reservations, cancelled).get('r1')!.releaseReason, 'never RELEASED');
+  t.match(project(userReservations, cancelling).get('r1'), { status: 'CANCELLING', updatedAt: '2030-01-01T10:02:00.000Z' });
+  t.match(project(userReservations, cancelled).get('r1'), { status: 'CANCELLED', updatedAt: '2030-01-01T10:02:01.000Z' });
+  t.match(project(payments, cancelling).get('p1'), { status: 'COMPLETED' }, 'COMPLETED while the refund runs');
+  t.notOk('refundedAt' in project(payments, cancelling).get('p1')!);
+  t.match(project(payments, cancelled).get('p1'), { status: 'REFUNDED', refundedAt: '2030-01-01T10:02:01.000Z', completedAt: '2030-01-01T10:00:01.000Z' });
+  const refunds = [...project(pointHistory, cancelled).values()];
+  t.match(refunds, [{ kind: 'REFUND', amount: 200, balanceAfter: 1_000, paymentId: 'p1' }], 'one REFUND movement');
+  t.same(project(seats, cancelled).size, 0, 'its seats AVAILABLE');
+});
+
 t.test('payments: the first ending is the answer', async (t) => {
   const e = history();
   const requested = e('PaymentRequested', { ...ref, requestedAt: '2030-01-01T10:00:00.000Z', deadlineAt: '2030-01-01T10:00:30.000Z' });

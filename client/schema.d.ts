@@ -331,7 +331,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The payment's saga: its events across every stream, in global order, with causation links */
+        /**
+         * The payment's saga: its events across every stream, in global order, with causation links
+         * @description With user identity on, only the payment's user may read it, as with GET /payments/:paymentId.
+         */
         get: operations["tracePayment"];
         put?: never;
         post?: never;
@@ -2905,6 +2908,38 @@ export interface operations {
                     };
                 };
             };
+            /** @description Missing, forged or unknown credentials. Codes: USER_TOKEN_REQUIRED, USER_TOKEN_INVALID, USER_TOKEN_EXPIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+            /** @description Genuine credentials that may not do this. Codes: NOT_OWNER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
             /** @description Unknown id. Codes: PAYMENT_NOT_FOUND */
             404: {
                 headers: {
@@ -2921,7 +2956,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND */
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND, IDENTITY_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3222,7 +3257,7 @@ export interface operations {
                         };
                         outcome: {
                             /** @enum {string} */
-                            status: "COMPLETED" | "FAILED" | "PENDING" | "REFUNDED" | "UNKNOWN";
+                            status: "COMPLETED" | "FAILED" | "PENDING" | "REFUNDING" | "REFUNDED" | "UNKNOWN";
                             reason?: string;
                             at?: string;
                             compensations: string[];

@@ -342,6 +342,55 @@ function payments(f: Fixtures): fc.Arbitrary<BadRequest> {
   );
 }
 
+/** A buyer's cancel that must be refused: not theirs, unknown, or a bad body. The fixtures' own cancels would write, so none is sent. */
+function cancelReservation(f: Fixtures): fc.Arbitrary<BadRequest> {
+  const route = 'POST /reservations/:reservationId/cancel';
+  const post = (kind: BadInputKind, what: string, reservationId: string, body: unknown, headers: Record<string, string> = JSON_TYPE) =>
+    request(route, kind, what, {
+      method: 'POST',
+      path: `/reservations/${encodeURIComponent(reservationId)}/cancel`,
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const theirs = fc.constantFrom(f.holder, f.payer);
+  return fc.oneof(
+    theirs.map(({ reservationId }) => post('refused by state', "another user's reservation", reservationId, { userId: f.idle.userId })),
+    fc.uuid().map((reservationId) => post('unknown id', 'unknown reservationId', reservationId, { userId: f.holder.userId })),
+    validChars(129, 2_000).map((reservationId) => post('huge string', `reservationId of ${reservationId.length} characters`, reservationId, { userId: f.holder.userId })),
+    theirs.map(({ reservationId }) => post('missing field', 'no userId', reservationId, {})),
+    fc.tuple(theirs, notString).map(([{ reservationId }, userId]) => post('wrong type', `userId ${JSON.stringify(userId)}`, reservationId, { userId })),
+    fc.tuple(theirs, badUserId).map(([{ reservationId }, userId]) => post('out of range', `userId ${JSON.stringify(userId).slice(0, 40)}`, reservationId, { userId })),
+    fc
+      .tuple(theirs, fc.string({ minLength: 1, maxLength: 10 }).filter((k) => k !== 'userId'))
+      .map(([{ reservationId, userId }, key]) => post('extra field', `extra field ${JSON.stringify(key)}`, reservationId, { userId, [key]: 1 })),
+    fc
+      .tuple(theirs, fc.integer({ min: 129, max: 1_000 }))
+      .map(([{ reservationId, userId }, n]) =>
+        post('huge string', `Idempotency-Key of ${n} characters`, reservationId, { userId }, { ...JSON_TYPE, 'idempotency-key': 'k'.repeat(n) }),
+      ),
+    fc.tuple(theirs, malformedJson()).map(([{ reservationId }, { what, body }]) => post('malformed JSON', what, reservationId, body)),
+    fc.tuple(theirs, wrongBodies()).map(([{ reservationId }, { what, body, headers }]) => post('wrong type', what, reservationId, body, headers)),
+    fc.tuple(theirs, oversize()).map(([{ reservationId }, bytes]) =>
+      request(route, 'oversized body', `${bytes} bytes`, { method: 'POST', path: `/reservations/${reservationId}/cancel`, headers: JSON_TYPE, bodyBytes: bytes }),
+    ),
+  );
+}
+
+/** A schedule cancel that must be refused: not the admin, or a schedule that does not exist. The fixtures' schedules are never cancelled. */
+function cancelSchedule(f: Fixtures): fc.Arbitrary<BadRequest> {
+  const route = 'POST /schedules/:scheduleId/cancel';
+  const post = (kind: BadInputKind, what: string, scheduleId: string, headers: Record<string, string>) =>
+    request(route, kind, what, { method: 'POST', path: `/schedules/${encodeURIComponent(scheduleId)}/cancel`, headers });
+  const admin = { authorization: `Bearer ${f.adminToken}` };
+  return fc.oneof(
+    fc
+      .tuple(fc.constantFrom(f.openScheduleId, f.notOpenScheduleId), notAdmin(f.adminToken))
+      .map(([scheduleId, auth]) => post('admin token', `not the admin: ${JSON.stringify(auth).slice(0, 60)}`, scheduleId, auth)),
+    fc.uuid().map((scheduleId) => post('unknown id', 'unknown scheduleId', scheduleId, admin)),
+    validChars(129, 2_000).map((scheduleId) => post('huge string', `scheduleId of ${scheduleId.length} characters`, scheduleId, admin)),
+  );
+}
+
 /** A GET of one resource by id: unknown (404) or over-long (400). */
 function byId(route: string, path: (id: string) => string): fc.Arbitrary<BadRequest> {
   return badPathId.map((id) =>
@@ -469,6 +518,8 @@ export function badRequestsByRoute(f: Fixtures): Array<[string, fc.Arbitrary<Bad
     ['GET /queue/tokens/current', currentToken(f)],
     ['POST /reservations', reservations(f)],
     ['GET /reservations/:reservationId', byId('GET /reservations/:reservationId', (id) => `/reservations/${id}`)],
+    ['POST /reservations/:reservationId/cancel', cancelReservation(f)],
+    ['POST /schedules/:scheduleId/cancel', cancelSchedule(f)],
     ['POST /users/:userId/points/charge', charge(f)],
     ['GET /users/:userId/points', points()],
     ['POST /payments', payments(f)],

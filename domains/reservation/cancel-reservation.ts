@@ -6,7 +6,7 @@ import { holdings, holdingsStream } from './holdings.js';
 import { seat, seatStream, type SeatState } from './seat.js';
 
 /** The reservation as the read model has it: enough to find its seats and its payment. */
-export interface CancelledReservation {
+export interface ReservationToCancel {
   reservationId: string;
   scheduleId: string;
   userId: string;
@@ -29,7 +29,7 @@ const later = (a: Position | null, b: Position | null) => (a === null ? b : b ==
  */
 export async function cancelReservation(
   store: EventStore,
-  reservation: CancelledReservation,
+  reservation: ReservationToCancel,
   now: Date,
   cutoffAt: () => Promise<Date>,
 ): Promise<CancelOutcome> {
@@ -50,7 +50,7 @@ export async function cancelReservation(
  * A seat its payment reserved first (paid for while this ran) or whose hold
  * expired first was not released: the answer says so instead.
  */
-async function releaseHold(store: EventStore, reservation: CancelledReservation, now: Date): Promise<CancelOutcome> {
+async function releaseHold(store: EventStore, reservation: ReservationToCancel, now: Date): Promise<CancelOutcome> {
   const { reservationId, scheduleId, userId, seatNos } = reservation;
   const at = now.toISOString();
   const metadata = { correlationId: paymentIdFor(reservationId) };

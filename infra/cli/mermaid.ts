@@ -9,6 +9,9 @@ import { rootCause, walk, type SagaTrace, type TraceNode } from '../inspect/saga
  */
 
 /** Mermaid reads `;` and `#` as syntax in message text. */
+/** The events after which the trace's outcome note belongs: the payment's ending, or its refund's. */
+const SETTLING = ['PaymentCompleted', 'PaymentFailed', 'RefundRequested', 'PaymentRefunded'];
+
 const safe = (text: string) => text.replace(/[;#]/g, ' ');
 
 function label(node: TraceNode): string {
@@ -41,7 +44,7 @@ export function mermaidSequence(trace: SagaTrace): string {
     return `    ${from}->>${to}: ${label(node)}`;
   });
   const { outcome } = trace;
-  const settledBy = nodes.findLast((n) => n.event.type === 'PaymentCompleted' || n.event.type === 'PaymentFailed');
+  const settledBy = nodes.findLast((n) => SETTLING.includes(n.event.type));
   const notes =
     settledBy === undefined
       ? []

@@ -50,7 +50,7 @@ export const sagaView = {
       type: 'object',
       required: ['status', 'compensations'],
       properties: {
-        status: { type: 'string', enum: ['COMPLETED', 'FAILED', 'PENDING', 'REFUNDED', 'UNKNOWN'] },
+        status: { type: 'string', enum: ['COMPLETED', 'FAILED', 'PENDING', 'REFUNDING', 'REFUNDED', 'UNKNOWN'] },
         reason: { type: 'string' },
         at: { type: 'string' },
         compensations: { type: 'array', items: { type: 'string' } },

@@ -356,6 +356,7 @@ export const examples = {
       invalid('params/paymentId must NOT have more than 128 characters'),
       { statusCode: 404, code: 'PAYMENT_NOT_FOUND', error: 'Not Found', message: 'no payment nope' },
       behind('saga-traces'),
+      ...userTokenRefusals,
     ],
   },
   listSoldOut: {

@@ -6,6 +6,7 @@ import { dateTime, errors, id, nullable } from './schemas.js';
 import { examples } from './examples.js';
 import { parkedCount, positions, subscribers, type Subscriber, type SubscriberPosition } from './subscribers.js';
 import { sagaTraces } from '../../projections/index.js';
+import type { TraceEntry } from '../../projections/saga-traces.js';
 
 /** A store that does not answer within this is reported down rather than hanging the probe. */
 const PING_TIMEOUT_MS = 2_000;
@@ -176,18 +177,32 @@ export function operationsRoutes(ctx: ApiContext): FastifyPluginAsync {
           tags: ['operations'],
           summary: "The payment's saga: its events across every stream, in global order, with causation links",
           operationId: 'tracePayment',
-          security: [],
+          description: "With user identity on, only the payment's user may read it, as with GET /payments/:paymentId.",
+          security: [{ user: [] }],
           params: { type: 'object', required: ['paymentId'], properties: { paymentId: id } },
           response: { 200: { type: 'array', items: traceEntry, examples: [examples.tracePayment.response] }, ...errors(...examples.tracePayment.errors) },
         },
+        onRequest: ctx.identity.guard(),
       },
       async (request) => {
         const { paymentId } = request.params;
         correlate(request, paymentId);
         const trace = await ctx.consistency.find(ctx.views.traces, sagaTraces, paymentId, (doc) => doc.requested);
         if (!trace) throw notFound('PAYMENT_NOT_FOUND', `no payment ${paymentId}`);
+        // The saga's events are the payment's own data: its user's, like the payment.
+        ctx.identity.requireOwner(request, userOf(trace.events));
         return trace.events;
       },
     );
   };
+}
+
+/** The user a saga is about: every event of a requested payment's trace names it. */
+function userOf(events: readonly TraceEntry[]): string {
+  for (const entry of events) {
+    const { userId } = entry.data as { userId?: unknown };
+    if (typeof userId === 'string') return userId;
+  }
+  // No event names a user: no caller can be its owner.
+  return '';
 }

@@ -26,7 +26,8 @@ export interface TraceNode {
 }
 
 export interface SagaOutcome {
-  status: 'COMPLETED' | 'FAILED' | 'PENDING' | 'REFUNDED' | 'UNKNOWN';
+  /** REFUNDING from a completed payment's RefundRequested until its PaymentRefunded; the reason then says who cancelled. */
+  status: 'COMPLETED' | 'FAILED' | 'PENDING' | 'REFUNDING' | 'REFUNDED' | 'UNKNOWN';
   reason?: string;
   at?: string;
   /**
@@ -134,11 +135,11 @@ function outcomeOf(events: readonly RecordedEvent[]): SagaOutcome {
   const happened = new Set<string>();
   for (const event of events) {
     happened.add(event.type);
-    const data = event.data as { reason?: string; completedAt?: string; failedAt?: string; refundedAt?: string; error?: string };
+    const data = event.data as { reason?: string; completedAt?: string; failedAt?: string; refundRequestedAt?: string; refundedAt?: string; error?: string };
     if (event.type === 'PaymentRequested' && outcome.status === 'UNKNOWN') outcome.status = 'PENDING';
     if (event.type === 'PaymentCompleted') Object.assign(outcome, { status: 'COMPLETED', at: data.completedAt });
     if (event.type === 'PaymentFailed') Object.assign(outcome, { status: 'FAILED', reason: data.reason, at: data.failedAt });
-    // Its reason says who cancelled it: USER or SCHEDULE_CANCELLED.
+    if (event.type === 'RefundRequested') Object.assign(outcome, { status: 'REFUNDING', reason: data.reason, at: data.refundRequestedAt });
     if (event.type === 'PaymentRefunded') Object.assign(outcome, { status: 'REFUNDED', reason: data.reason, at: data.refundedAt });
     const undoes = COMPENSATES[event.type];
     if (undoes !== undefined && happened.has(undoes)) outcome.compensations.push(event.type);

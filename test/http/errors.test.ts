@@ -236,6 +236,7 @@ t.test('every documented error answer, asked for through the typed client, is th
       READ_MODEL_BEHIND: () => behind.GET('/payments/{paymentId}/events', { params: { path: { paymentId: 'nope' } } }),
       FST_ERR_VALIDATION: () => client.GET('/payments/{paymentId}/events', { params: { path: { paymentId: long } } }),
       PAYMENT_NOT_FOUND: () => client.GET('/payments/{paymentId}/events', { params: { path: { paymentId: 'nope' } } }),
+      ...userTokenAsks((as, headers) => as.GET('/payments/{paymentId}/events', { headers, params: { path: { paymentId: anaPayment.paymentId } } })),
     },
     listSoldOut: { FST_ERR_VALIDATION: () => client.GET('/rankings/sold-out', { params: { query: { limit: 0 } } }) },
     getHealth: { FST_ERR_VALIDATION: () => client.GET('/health', { params: unknownQuery }) },

@@ -15,6 +15,7 @@ function anaRoutes(ids: { reservationId: string; paymentId: string }): Array<[st
     ['GET /users/ana/reservations', (headers) => ({ method: 'GET', url: '/users/ana/reservations', headers })],
     ['GET /reservations/:id', (headers) => ({ method: 'GET', url: `/reservations/${ids.reservationId}`, headers })],
     ['GET /payments/:id', (headers) => ({ method: 'GET', url: `/payments/${ids.paymentId}`, headers })],
+    ['GET /payments/:id/events', (headers) => ({ method: 'GET', url: `/payments/${ids.paymentId}/events`, headers })],
   ];
 }
 

@@ -60,6 +60,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/schedules/{scheduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One schedule with its free seats, and once cancelled how far its cancellation has come */
+        get: operations["getSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/schedules/{scheduleId}/seats": {
         parameters: {
             query?: never;
@@ -866,6 +883,110 @@ export interface operations {
                 };
             };
             /** @description Unknown id. Codes: CONCERT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
+                     *       "concertId": "e3ca26bd-65b8-4f9e-a988-cb930bf6ce14",
+                     *       "startsAt": "2030-06-01T19:00:00.000Z",
+                     *       "bookingOpensAt": "2030-01-01T09:00:00.000Z",
+                     *       "totalSeats": 2,
+                     *       "availableSeats": 0,
+                     *       "soldOut": false,
+                     *       "price": 100,
+                     *       "status": "CANCELLING",
+                     *       "refundsPending": 1
+                     *     }
+                     */
+                    "application/json": {
+                        scheduleId: string;
+                        concertId: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        bookingOpensAt: string;
+                        totalSeats: number;
+                        /** @description Seats neither held nor reserved */
+                        availableSeats: number;
+                        /** @description Every seat paid for */
+                        soldOut: boolean;
+                        price: number;
+                        /**
+                         * @description CANCELLING from the admin's cancel until every seat is withdrawn and every payment undone
+                         * @enum {string}
+                         */
+                        status: "OPEN" | "CANCELLING" | "CANCELLED";
+                        /** @description Refunds of completed payments the cancellation asked for and that are not done yet */
+                        refundsPending: number;
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+            /** @description Unknown id. Codes: SCHEDULE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;

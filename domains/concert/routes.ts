@@ -262,6 +262,26 @@ export function concertRoutes(ctx: ApiContext): FastifyPluginAsync {
     );
 
     app.get<{ Params: { scheduleId: string } }>(
+      '/schedules/:scheduleId',
+      {
+        schema: {
+          tags: ['catalogue'],
+          summary: 'One schedule with its free seats, and once cancelled how far its cancellation has come',
+          operationId: 'getSchedule',
+          security: [],
+          params: { type: 'object', required: ['scheduleId'], properties: { scheduleId: id } },
+          response: { 200: { ...scheduleView, examples: [examples.getSchedule.response] }, ...errors(...examples.getSchedule.errors) },
+        },
+      },
+      async (request) => {
+        const { scheduleId } = request.params;
+        const doc = await ctx.consistency.find(ctx.views.schedules, schedules, scheduleId);
+        if (!doc) throw notFound('SCHEDULE_NOT_FOUND', `no schedule ${scheduleId}`);
+        return scheduleOf(doc);
+      },
+    );
+
+    app.get<{ Params: { scheduleId: string } }>(
       '/schedules/:scheduleId/seats',
       {
         schema: {

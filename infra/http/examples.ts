@@ -115,6 +115,25 @@ export const examples = {
       behind('concerts'),
     ],
   },
+  getSchedule: {
+    response: {
+      scheduleId: ids.scheduleId,
+      concertId: ids.concertId,
+      startsAt: '2030-06-01T19:00:00.000Z',
+      bookingOpensAt: '2030-01-01T09:00:00.000Z',
+      totalSeats: 2,
+      availableSeats: 0,
+      soldOut: false,
+      price: 100,
+      status: 'CANCELLING',
+      refundsPending: 1,
+    },
+    errors: [
+      invalid('params/scheduleId must NOT have more than 128 characters'),
+      { statusCode: 404, code: 'SCHEDULE_NOT_FOUND', error: 'Not Found', message: 'no schedule nope' },
+      behind('schedules'),
+    ],
+  },
   cancelSchedule: {
     response: { scheduleId: ids.scheduleId, status: 'CANCELLING' },
     errors: [

@@ -100,6 +100,11 @@ t.test('every documented error answer, asked for through the typed client, is th
       FST_ERR_VALIDATION: () => client.GET('/concerts/{concertId}/schedules', { params: { path: { concertId: long } } }),
       CONCERT_NOT_FOUND: () => client.GET('/concerts/{concertId}/schedules', { params: { path: { concertId: 'nope' } } }),
     },
+    getSchedule: {
+      READ_MODEL_BEHIND: () => behind.GET('/schedules/{scheduleId}', { params: { path: { scheduleId: 'nope' } } }),
+      FST_ERR_VALIDATION: () => client.GET('/schedules/{scheduleId}', { params: { path: { scheduleId: long } } }),
+      SCHEDULE_NOT_FOUND: () => client.GET('/schedules/{scheduleId}', { params: { path: { scheduleId: 'nope' } } }),
+    },
     cancelSchedule: {
       READ_MODEL_BEHIND: () => behind.POST('/schedules/{scheduleId}/cancel', { ...admin, params: { path: { scheduleId: 'nope' } } }),
       FST_ERR_VALIDATION: () => client.POST('/schedules/{scheduleId}/cancel', { ...admin, params: { path: { scheduleId: long } } }),

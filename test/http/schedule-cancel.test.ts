@@ -44,6 +44,9 @@ t.test('POST /schedules/:id/cancel: 202 CANCELLING, holds refused from the answe
   await api.refused(t, hold(ben, scheduleId, [1]), 409, 'SCHEDULE_CANCELLED', 'a hold straight after the answer');
   await api.settle();
   t.match(await listed(api, concertId, scheduleId), { status: 'CANCELLING', refundsPending: 1, availableSeats: 0 }, 'the refund under way');
+  const one = await api.inject({ method: 'GET', url: `/schedules/${scheduleId}` });
+  t.equal(one.statusCode, 200);
+  t.same(one.json(), await listed(api, concertId, scheduleId), 'GET /schedules/:id answers the same as the list');
   t.same(
     (await api.inject({ method: 'GET', url: `/schedules/${scheduleId}/seats` })).json().map((s: { status: string }) => s.status),
     ['AVAILABLE', 'AVAILABLE', 'AVAILABLE'],
@@ -73,4 +76,5 @@ t.test('POST /schedules/:id/cancel refuses without the admin token, an unknown s
   await api.refused(t, cancel(scheduleId, { 'queue-token': 'x' }), 401, 'ADMIN_TOKEN_REQUIRED', 'a queue token is no admin token');
   await api.refused(t, cancel('nope', api.admin), 404, 'SCHEDULE_NOT_FOUND', 'unknown schedule');
   await api.refused(t, cancel('x'.repeat(129), api.admin), 400, 'FST_ERR_VALIDATION', 'an id too long');
+  await api.refused(t, { method: 'GET', url: '/schedules/nope' }, 404, 'SCHEDULE_NOT_FOUND', 'GET of an unknown schedule');
 });

@@ -8,7 +8,8 @@
  * `GET /concerts/:id/schedules` reads CANCELLED (every seat withdrawn, every
  * payment refunded, `refundsPending` back to 0), with the largest
  * `refundsPending` seen on the way; then what the mock data platform
- * received, and the invariants over the stopped system's store. Writes
+ * received (each reservation once, then each cancellation once, after it),
+ * and the invariants over the stopped system's store. Writes
  * bench/results/cancel.md.
  *
  * Knobs (environment variables, defaults in brackets):
@@ -139,9 +140,10 @@ async function main(): Promise<void> {
       const tail = await waitUntilSettled(dir, system.url, knobs.timeoutMs);
       const ends = await paymentsAfterCancel(store);
       const receiver = await receiverEffects(system.mockUrl);
+      const cancellations = await receivedCancellations(system.mockUrl);
       await store.close();
       const stopCode = await system.stop();
-      run = { readyMs, sellMs, sold, completed, delivered, answerMs, answerStatus: answerBody.status, done, cancelMs, tail, ends, receiver, stopCode };
+      run = { readyMs, sellMs, sold, completed, delivered, answerMs, answerStatus: answerBody.status, done, cancelMs, tail, ends, receiver, cancellations, stopCode };
     } finally {
       await store.close();
       await system.stop();
@@ -159,7 +161,13 @@ async function main(): Promise<void> {
       ['RefundRequested / PointsRefunded / PaymentRefunded after the cancel', `${formatCount(run.ends.refundRequested)} / ${formatCount(run.ends.pointsRefunded)} / ${formatCount(run.ends.paymentRefunded)}`],
       ['SeatWithdrawn / SeatReleased after the cancel', `${formatCount(run.ends.withdrawn)} / ${formatCount(run.ends.released)}`],
       ['payments refunded more than once', formatCount(run.ends.refundedTwice)],
-      ['mock data platform: records kept (one per payment)', `${formatCount(receiverKept)} for ${formatCount(run.receiver.length)} payments`],
+      ['mock data platform: reservations kept (one per payment)', `${formatCount(receiverKept)} for ${formatCount(run.receiver.length)} payments`],
+      [
+        'mock data platform: cancellations kept (one per payment, each after its reservation)',
+        run.cancellations
+          ? `${formatCount(run.cancellations.kept)} for ${formatCount(run.cancellations.payments)} payments; ${formatCount(run.cancellations.beforeReservation)} before their reservation; ${formatCount(run.cancellations.attempts)} requests received`
+          : 'none: this build sends the data platform no cancellations',
+      ],
     ];
     const report = [
       ...reportHeading('Schedule cancellation benchmark', 'npm run bench:cancel', started, machine),
@@ -180,10 +188,37 @@ async function main(): Promise<void> {
     const out = fileURLToPath(new URL('../../bench/results/cancel.md', import.meta.url));
     writeFileSync(out, report);
     log(`wrote ${out}`);
-    if (!run.done.cancelled || !allHold(verdict) || run.ends.refundedTwice > 0) process.exitCode = 1;
+    const { cancellations } = run;
+    const cancellationsOnce = !cancellations || (cancellations.kept === run.completed && cancellations.payments === run.completed && cancellations.beforeReservation === 0);
+    if (!run.done.cancelled || !allHold(verdict) || run.ends.refundedTwice > 0 || !cancellationsOnce) process.exitCode = 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What the mock data platform keeps of a cancellation (one record per Idempotency-Key), as far as this benchmark reads it. */
+interface KeptCancellation {
+  paymentId: string;
+  attempts: number;
+  afterReservation: boolean;
+}
+
+/**
+ * The cancellations the mock data platform kept and the requests behind them;
+ * null from a mock that has no list of cancellations (one built before the
+ * data platform was told of them), which the report then says.
+ */
+async function receivedCancellations(mockUrl: string) {
+  const response = await fetch(`${mockUrl}/cancellations`);
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`the mock data platform answered ${response.status} for its cancellations`);
+  const records = (await response.json()) as KeptCancellation[];
+  return {
+    kept: records.length,
+    payments: new Set(records.map((r) => r.paymentId)).size,
+    beforeReservation: records.filter((r) => !r.afterReservation).length,
+    attempts: records.reduce((sum, r) => sum + r.attempts, 0),
+  };
 }
 
 /** What the cancellation wrote, counted from the log: each refund's steps once per payment. */

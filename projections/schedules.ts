@@ -44,7 +44,8 @@ const CANCELLATION_TYPES = ['ScheduleCancelled', 'SeatWithdrawn', 'RefundRequest
  * more than one of 3.
  */
 function settled(doc: ScheduleDoc): ScheduleDoc {
-  const open = doc.status === 'OPEN';
+  // A document projected before cancellations existed has no status: it is open.
+  const open = (doc.status ?? 'OPEN') === 'OPEN';
   const availableSeats = open ? Math.max(0, doc.totalSeats - doc.heldSeats - doc.reservedSeats) : 0;
   const done = !open && doc.withdrawnSeats >= doc.totalSeats && doc.withdrawnReserved === 0 && doc.refundsPending === 0;
   return { ...doc, availableSeats, status: done ? 'CANCELLED' : doc.status };
@@ -93,8 +94,9 @@ export const schedules: Projection<ScheduleDoc> = {
     }
     if (!doc) return null;
     if (isEvent<ConcertEvent, 'ScheduleCancelled'>(event, 'ScheduleCancelled')) {
-      if (doc.status !== 'OPEN') return doc;
-      return settled({ ...doc, status: 'CANCELLING', cancelledAt: event.data.cancelledAt });
+      if ((doc.status ?? 'OPEN') !== 'OPEN') return doc;
+      // Nothing is withdrawn or refunded for a cancellation before it: the counters start here, on older documents too.
+      return settled({ ...doc, status: 'CANCELLING', cancelledAt: event.data.cancelledAt, withdrawnSeats: 0, withdrawnReserved: 0, refundsPending: 0 });
     }
     if (isEvent<SeatEvent, 'SeatWithdrawn'>(event, 'SeatWithdrawn')) {
       const reserved = event.data.paymentId === undefined ? 0 : 1;

@@ -12,5 +12,5 @@ export async function cancelSchedule(store: EventStore, schedule: { concertId: s
     type: 'CancelSchedule',
     data: { scheduleId: schedule.scheduleId, now: now.toISOString() },
   }, { metadata: { correlationId: schedule.scheduleId }, service: 'concert' });
-  return { position: result.position, cancelled: result.events.length > 0 };
+  return { position: result.position };
 }

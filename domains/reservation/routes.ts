@@ -143,7 +143,7 @@ export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
           throw notFound('SEAT_NOT_FOUND', `schedule ${scheduleId} has seats 1 to ${schedule.totalSeats}`);
         }
         // Early, without touching a seat: the seats themselves refuse too, for holds already past this check.
-        if (schedule.status !== undefined && schedule.status !== 'OPEN') {
+        if ((schedule.status ?? 'OPEN') !== 'OPEN') {
           throw new HttpProblem(409, 'SCHEDULE_CANCELLED', `schedule ${scheduleId} is cancelled`);
         }
         const now = ctx.clock.now();

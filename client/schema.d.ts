@@ -23,6 +23,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/schedules/{scheduleId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a schedule (admin): no more holds, holds released, pending payments failed, completed ones refunded
+         * @description Answers once the schedule reads CANCELLING, so that any hold asked for after the answer is refused. A repeat answers the current status.
+         */
+        post: operations["cancelSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/concerts/{concertId}/schedules": {
         parameters: {
             query?: never;
@@ -32,6 +52,23 @@ export interface paths {
         };
         /** A concert's schedules with their free seats, earliest first */
         get: operations["listSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{scheduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One schedule with its free seats, and once cancelled how far its cancellation has come */
+        get: operations["getSchedule"];
         put?: never;
         post?: never;
         delete?: never;
@@ -677,6 +714,102 @@ export interface operations {
             };
         };
     };
+    cancelSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
+                     *       "status": "CANCELLING"
+                     *     }
+                     */
+                    "application/json": {
+                        scheduleId: string;
+                        /** @enum {string} */
+                        status: "CANCELLING" | "CANCELLED";
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+            /** @description Missing, forged or unknown credentials. Codes: ADMIN_TOKEN_REQUIRED, ADMIN_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+            /** @description Unknown id. Codes: SCHEDULE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+        };
+    };
     listSchedules: {
         parameters: {
             query?: never;
@@ -704,7 +837,9 @@ export interface operations {
                      *         "totalSeats": 2,
                      *         "availableSeats": 2,
                      *         "soldOut": false,
-                     *         "price": 100
+                     *         "price": 100,
+                     *         "status": "OPEN",
+                     *         "refundsPending": 0
                      *       }
                      *     ]
                      */
@@ -721,6 +856,13 @@ export interface operations {
                         /** @description Every seat paid for */
                         soldOut: boolean;
                         price: number;
+                        /**
+                         * @description CANCELLING from the admin's cancel until every seat is withdrawn and every payment undone
+                         * @enum {string}
+                         */
+                        status: "OPEN" | "CANCELLING" | "CANCELLED";
+                        /** @description Refunds of completed payments the cancellation asked for and that are not done yet */
+                        refundsPending: number;
                     }[];
                 };
             };
@@ -741,6 +883,110 @@ export interface operations {
                 };
             };
             /** @description Unknown id. Codes: CONCERT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+            /** @description A store does not answer, or a read model is behind the latest writes: try again (Retry-After). Codes: READ_MODEL_BEHIND */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "scheduleId": "6feea67d-915b-4052-b717-4a1ef2973df7",
+                     *       "concertId": "e3ca26bd-65b8-4f9e-a988-cb930bf6ce14",
+                     *       "startsAt": "2030-06-01T19:00:00.000Z",
+                     *       "bookingOpensAt": "2030-01-01T09:00:00.000Z",
+                     *       "totalSeats": 2,
+                     *       "availableSeats": 0,
+                     *       "soldOut": false,
+                     *       "price": 100,
+                     *       "status": "CANCELLING",
+                     *       "refundsPending": 1
+                     *     }
+                     */
+                    "application/json": {
+                        scheduleId: string;
+                        concertId: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        bookingOpensAt: string;
+                        totalSeats: number;
+                        /** @description Seats neither held nor reserved */
+                        availableSeats: number;
+                        /** @description Every seat paid for */
+                        soldOut: boolean;
+                        price: number;
+                        /**
+                         * @description CANCELLING from the admin's cancel until every seat is withdrawn and every payment undone
+                         * @enum {string}
+                         */
+                        status: "OPEN" | "CANCELLING" | "CANCELLED";
+                        /** @description Refunds of completed payments the cancellation asked for and that are not done yet */
+                        refundsPending: number;
+                    };
+                };
+            };
+            /** @description Bad input: the message says what is wrong. Codes: FST_ERR_VALIDATION */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode: number;
+                        code: string;
+                        error: string;
+                        message: string;
+                        /** @description SEAT_UNAVAILABLE: the seats asked for that are taken */
+                        unavailable?: number[];
+                    };
+                };
+            };
+            /** @description Unknown id. Codes: SCHEDULE_NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1382,7 +1628,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by the current state. Codes: SEAT_UNAVAILABLE, SEAT_LIMIT, BOOKING_NOT_OPEN, BOOKING_CLOSED */
+            /** @description Refused by the current state. Codes: SEAT_UNAVAILABLE, SEAT_LIMIT, SCHEDULE_CANCELLED, BOOKING_NOT_OPEN, BOOKING_CLOSED */
             409: {
                 headers: {
                     [name: string]: unknown;

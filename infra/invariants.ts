@@ -2,9 +2,10 @@ import type { EventStore, Position, RecordedEvent } from './eventstore/port.js';
 import type { PaymentEvent, PaymentFailureReason } from '../domains/payment/events.js';
 import type { SeatEvent } from '../domains/reservation/events.js';
 import type { PointEvent } from '../domains/point/events.js';
+import type { ConcertEvent } from '../domains/concert/events.js';
 
 /**
- * The invariants of DESIGN.md (1–10; 8 arrives with schedule cancellations), checked over everything in the event
+ * The invariants of DESIGN.md (1–10), checked over everything in the event
  * store. Tests, benchmarks and the CLI's `check` all call this one function.
  */
 
@@ -82,6 +83,58 @@ async function* everyEvent(store: EventStore): AsyncGenerator<RecordedEvent> {
 
 const seatKey = (scheduleId: string, seatNo: number) => `${scheduleId}#${seatNo}`;
 
+/**
+ * Invariant 8, followed along the log beside the others: once settled, a
+ * cancelled schedule has no HELD or RESERVED seat and no payment that is not
+ * REFUNDED or FAILED, and no seat of it was held after it was withdrawn.
+ * Beside the seats and payments the other invariants follow, it keeps the
+ * cancelled schedules and a set of withdrawn seats: no event lists.
+ */
+class CancelledSchedules {
+  private readonly cancelled = new Set<string>();
+  private readonly withdrawn = new Set<string>();
+  private readonly violations: string[] = [];
+
+  observe(recorded: RecordedEvent): void {
+    const event = { type: recorded.type, data: recorded.data } as ConcertEvent | SeatEvent;
+    switch (event.type) {
+      case 'ScheduleCancelled':
+        this.cancelled.add(event.data.scheduleId);
+        break;
+      case 'SeatWithdrawn':
+        this.withdrawn.add(seatKey(event.data.scheduleId, event.data.seatNo));
+        break;
+      case 'SeatHeld':
+        if (this.withdrawn.has(seatKey(event.data.scheduleId, event.data.seatNo))) {
+          list(this.violations, `${recorded.streamId}@${recorded.revision}: SeatHeld after the seat was withdrawn`);
+        }
+        break;
+    }
+  }
+
+  /** `seats` and `payments`: every seat's and payment's status at the end of the log. */
+  result(seats: ReadonlyMap<string, SeatFacts>, payments: ReadonlyMap<string, PaymentFacts>): InvariantResult {
+    const violations = [...this.violations];
+    const cancelled = (key: string) => this.cancelled.has(key.slice(0, key.lastIndexOf('#')));
+    let ofCancelled = 0;
+    for (const [key, seat] of seats) {
+      if (cancelled(key) && seat.status !== 'AVAILABLE') list(violations, `seat ${key} of a cancelled schedule is ${seat.status}`);
+    }
+    for (const [paymentId, payment] of payments) {
+      if (!payment.seats.some(cancelled)) continue;
+      ofCancelled++;
+      if (payment.status !== 'REFUNDED' && payment.status !== 'FAILED') list(violations, `payment ${paymentId} of a cancelled schedule is ${payment.status}`);
+    }
+    return {
+      id: 8,
+      name: 'a cancelled schedule ends with no seat HELD or RESERVED, every payment REFUNDED or FAILED, no hold after withdrawal',
+      ok: violations.length === 0,
+      counts: { cancelled: this.cancelled.size, withdrawn: this.withdrawn.size, payments: ofCancelled },
+      violations,
+    };
+  }
+}
+
 /** Completed at some time: COMPLETED, or refunded (or being refunded) since. */
 const paid = (payment: PaymentFacts) => payment.status === 'COMPLETED' || payment.status === 'REFUNDING' || payment.status === 'REFUNDED';
 
@@ -134,9 +187,11 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
   let mostOwned = 0;
   const limitViolations: string[] = [];
   let events = 0;
+  const cancellations = new CancelledSchedules();
 
   for await (const recorded of everyEvent(store)) {
     events++;
+    cancellations.observe(recorded);
     const event = { type: recorded.type, data: recorded.data } as PaymentEvent | SeatEvent | PointEvent;
     switch (event.type) {
       case 'PaymentRequested': {
@@ -369,6 +424,7 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
     });
   }
   results.push(refundedPaymentsUndone(payments, netDebit, seats));
+  results.push(cancellations.result(seats, payments));
 
   // 9. The seats of one reservation share one fate; a payment debits once for all of them.
   {

@@ -513,6 +513,7 @@ export function badRequestsByRoute(f: Fixtures): Array<[string, fc.Arbitrary<Bad
     ['POST /concerts', concerts(f)],
     ['GET /concerts (ignored junk), /health, /metrics, /docs/json', readOnly()],
     ['GET /concerts/:concertId/schedules', byId('GET /concerts/:concertId/schedules', (id) => `/concerts/${id}/schedules`)],
+    ['GET /schedules/:scheduleId', byId('GET /schedules/:scheduleId', (id) => `/schedules/${id}`)],
     ['GET /schedules/:scheduleId/seats', byId('GET /schedules/:scheduleId/seats', (id) => `/schedules/${id}/seats`)],
     ['POST /queue/tokens', queueTokens(f)],
     ['GET /queue/tokens/current', currentToken(f)],

@@ -12,4 +12,10 @@ export interface RegisterConcert {
   data: { concertId: string; title: string; schedules: ScheduleRequest[]; now: string };
 }
 
-export type ConcertCommand = RegisterConcert;
+/** The admin calls a schedule off; the route reads the clock. */
+export interface CancelSchedule {
+  type: 'CancelSchedule';
+  data: { scheduleId: string; now: string };
+}
+
+export type ConcertCommand = RegisterConcert | CancelSchedule;

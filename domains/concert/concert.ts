@@ -8,6 +8,8 @@ export interface ScheduleState {
   bookingOpensAt: string;
   seatCount: number;
   price: number;
+  /** When the admin cancelled it; null while it sells. */
+  cancelledAt: string | null;
 }
 
 export interface ConcertState {
@@ -85,6 +87,16 @@ function decide(command: ConcertCommand, state: ConcertState): ConcertEvent[] {
         ),
       ];
     }
+    case 'CancelSchedule': {
+      const { scheduleId, now } = command.data;
+      const schedule = state.schedules.find((s) => s.scheduleId === scheduleId);
+      if (state.concertId === null || !schedule) {
+        throw new Rejection('not_found', 'SCHEDULE_NOT_FOUND', `no schedule ${scheduleId}`);
+      }
+      // Cancelled once: a repeat (the admin's retry, or two admins) changes nothing.
+      if (schedule.cancelledAt !== null) return [];
+      return [{ type: 'ScheduleCancelled', data: { concertId: state.concertId, scheduleId, seatCount: schedule.seatCount, cancelledAt: now } }];
+    }
   }
 }
 
@@ -94,7 +106,11 @@ function evolve(state: ConcertState, event: ConcertEvent): ConcertState {
       return { ...state, concertId: event.data.concertId, title: event.data.title, registeredAt: event.data.registeredAt };
     case 'ScheduleOpened': {
       const { scheduleId, startsAt, bookingOpensAt, seatCount, price } = event.data;
-      return { ...state, schedules: [...state.schedules, { scheduleId, startsAt, bookingOpensAt, seatCount, price }] };
+      return { ...state, schedules: [...state.schedules, { scheduleId, startsAt, bookingOpensAt, seatCount, price, cancelledAt: null }] };
+    }
+    case 'ScheduleCancelled': {
+      const { scheduleId, cancelledAt } = event.data;
+      return { ...state, schedules: state.schedules.map((s) => (s.scheduleId === scheduleId ? { ...s, cancelledAt } : s)) };
     }
   }
 }

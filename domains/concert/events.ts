@@ -18,6 +18,12 @@ export type ScheduleOpened = DomainEvent<
   }
 >;
 
-export type ConcertEvent = ConcertRegistered | ScheduleOpened;
+/**
+ * The admin called the schedule off. It carries the seat count so that the
+ * reservation service can withdraw every seat without reading the catalogue.
+ */
+export type ScheduleCancelled = DomainEvent<'ScheduleCancelled', { concertId: string; scheduleId: string; seatCount: number; cancelledAt: string }>;
 
-export const concertEventTypes = ['ConcertRegistered', 'ScheduleOpened'] as const satisfies readonly ConcertEvent['type'][];
+export type ConcertEvent = ConcertRegistered | ScheduleOpened | ScheduleCancelled;
+
+export const concertEventTypes = ['ConcertRegistered', 'ScheduleOpened', 'ScheduleCancelled'] as const satisfies readonly ConcertEvent['type'][];

@@ -10,6 +10,7 @@ import { integerQuery } from '../../infra/http/query.js';
 import { concerts, schedules } from '../../projections/index.js';
 import type { ScheduleDoc } from '../../projections/schedules.js';
 import { registerConcert } from './register-concert.js';
+import { cancelSchedule } from './cancel-schedule.js';
 
 interface NewScheduleBody {
   startsAt: string;
@@ -62,7 +63,7 @@ const concertSummary = {
 
 const scheduleView = {
   type: 'object',
-  required: ['scheduleId', 'concertId', 'startsAt', 'bookingOpensAt', 'totalSeats', 'availableSeats', 'soldOut', 'price'],
+  required: ['scheduleId', 'concertId', 'startsAt', 'bookingOpensAt', 'totalSeats', 'availableSeats', 'soldOut', 'price', 'status', 'refundsPending'],
   properties: {
     scheduleId: { type: 'string' },
     concertId: { type: 'string' },
@@ -72,7 +73,15 @@ const scheduleView = {
     availableSeats: { type: 'integer', description: 'Seats neither held nor reserved' },
     soldOut: { type: 'boolean', description: 'Every seat paid for' },
     price: { type: 'integer' },
+    status: { type: 'string', enum: ['OPEN', 'CANCELLING', 'CANCELLED'], description: 'CANCELLING from the admin\'s cancel until every seat is withdrawn and every payment undone' },
+    refundsPending: { type: 'integer', description: 'Refunds of completed payments the cancellation asked for and that are not done yet' },
   },
+} as const;
+
+const cancelAnswer = {
+  type: 'object',
+  required: ['scheduleId', 'status'],
+  properties: { scheduleId: { type: 'string' }, status: { type: 'string', enum: ['CANCELLING', 'CANCELLED'] } },
 } as const;
 
 const seatView = {
@@ -106,6 +115,9 @@ const scheduleOf = (doc: ScheduleDoc) => ({
   availableSeats: doc.availableSeats,
   soldOut: doc.soldOut,
   price: doc.price,
+  // Documents projected before cancellations existed have neither.
+  status: doc.status ?? 'OPEN',
+  refundsPending: doc.refundsPending ?? 0,
 });
 
 /** The catalogue: the admin registers concerts, anyone browses them down to the seat. */
@@ -165,6 +177,36 @@ export function concertRoutes(ctx: ApiContext): FastifyPluginAsync {
       },
     );
 
+    app.post<{ Params: { scheduleId: string } }>(
+      '/schedules/:scheduleId/cancel',
+      {
+        schema: {
+          tags: ['catalogue'],
+          summary: 'Cancel a schedule (admin): no more holds, holds released, pending payments failed, completed ones refunded',
+          description: 'Answers once the schedule reads CANCELLING, so that any hold asked for after the answer is refused. A repeat answers the current status.',
+          operationId: 'cancelSchedule',
+          security: [{ admin: [] }],
+          params: { type: 'object', required: ['scheduleId'], properties: { scheduleId: id } },
+          response: { 202: { ...cancelAnswer, examples: [examples.cancelSchedule.response] }, ...errors(...examples.cancelSchedule.errors) },
+        },
+        onRequest: adminGuard(ctx.config.adminToken),
+      },
+      async (request, reply) => {
+        const { scheduleId } = request.params;
+        const schedule = await ctx.consistency.find(ctx.views.schedules, schedules, scheduleId);
+        if (!schedule) throw notFound('SCHEDULE_NOT_FOUND', `no schedule ${scheduleId}`);
+        const { position } = await cancelSchedule(ctx.store, schedule, ctx.clock.now());
+        if (position !== null) {
+          await ctx.consistency.settled(position, [schedules]);
+          return reply.code(202).send({ scheduleId, status: 'CANCELLING' });
+        }
+        // A repeat wrote nothing, but the first cancel's answer may have been lost before the model showed it.
+        await ctx.consistency.settled(await ctx.store.headPosition(), [schedules]);
+        const now = await ctx.views.schedules.get(scheduleId);
+        return reply.code(202).send({ scheduleId, status: now?.status === 'CANCELLED' ? 'CANCELLED' : 'CANCELLING' });
+      },
+    );
+
     app.get<{ Querystring: PageQuery & { q?: string } }>(
       '/concerts',
       {
@@ -216,6 +258,26 @@ export function concertRoutes(ctx: ApiContext): FastifyPluginAsync {
         if (!concert) throw notFound('CONCERT_NOT_FOUND', `no concert ${concertId}`);
         const docs = await ctx.views.schedules.find({ where: { concertId }, sort: [['startsAt', 'asc']] });
         return docs.map(scheduleOf);
+      },
+    );
+
+    app.get<{ Params: { scheduleId: string } }>(
+      '/schedules/:scheduleId',
+      {
+        schema: {
+          tags: ['catalogue'],
+          summary: 'One schedule with its free seats, and once cancelled how far its cancellation has come',
+          operationId: 'getSchedule',
+          security: [],
+          params: { type: 'object', required: ['scheduleId'], properties: { scheduleId: id } },
+          response: { 200: { ...scheduleView, examples: [examples.getSchedule.response] }, ...errors(...examples.getSchedule.errors) },
+        },
+      },
+      async (request) => {
+        const { scheduleId } = request.params;
+        const doc = await ctx.consistency.find(ctx.views.schedules, schedules, scheduleId);
+        if (!doc) throw notFound('SCHEDULE_NOT_FOUND', `no schedule ${scheduleId}`);
+        return scheduleOf(doc);
       },
     );
 

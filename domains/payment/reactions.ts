@@ -50,4 +50,28 @@ export const completeRefundOnPointsRefunded: PaymentReaction = {
   },
 };
 
-export const reactions: readonly PaymentReaction[] = [settlePaymentOnOutcome, completeRefundOnPointsRefunded];
+/**
+ * A seat of a cancelled schedule was withdrawn while RESERVED: its payment is
+ * refunded if it completed, failed if it is still pending. The seats of one
+ * payment each say so; the aggregate makes every repeat a no-op.
+ */
+export const refundPaymentOnSeatWithdrawn: PaymentReaction = {
+  name: 'payment.refundPaymentOnSeatWithdrawn',
+  aggregate: payment,
+  eventTypes: ['SeatWithdrawn'],
+  react(event) {
+    if (!isEvent<SeatEvent, 'SeatWithdrawn'>(event, 'SeatWithdrawn')) return [];
+    const { paymentId } = event.data;
+    if (paymentId === undefined) return [];
+    return [
+      {
+        streamId: paymentStream(paymentId),
+        command: { type: 'RequestRefund', data: { reason: 'SCHEDULE_CANCELLED', now: event.created.toISOString() } },
+        // The payment's saga, not the schedule's: its trace then shows how it ended.
+        correlationId: paymentId,
+      },
+    ];
+  },
+};
+
+export const reactions: readonly PaymentReaction[] = [settlePaymentOnOutcome, completeRefundOnPointsRefunded, refundPaymentOnSeatWithdrawn];

@@ -47,7 +47,13 @@ export interface ReleaseSeat {
   data: PaymentRef & { reason: string; now: string; refund?: true };
 }
 
-export type SeatCommand = HoldSeat | ExpireHold | ReleaseHold | ConfirmSeat | ReleaseSeat;
+/** The schedule was cancelled: the seat leaves the sale for good (its hold released, its payment told). */
+export interface WithdrawSeat {
+  type: 'WithdrawSeat';
+  data: { scheduleId: string; seatNo: number; now: string };
+}
+
+export type SeatCommand = HoldSeat | ExpireHold | ReleaseHold | ConfirmSeat | ReleaseSeat | WithdrawSeat;
 
 /** Before holding: count the seats against the user's allowance for the schedule. */
 export interface ClaimSeats {

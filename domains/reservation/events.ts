@@ -4,7 +4,7 @@ import type { PaymentRef } from '../payment/events.js';
 /** The events of one seat (stream `seat-{scheduleId}_{seatNo}`): its holds, reservation and release. */
 
 /** Why the seat refused a payment; the payment fails with the same reason. */
-export type SeatRejectionReason = 'HOLD_EXPIRED' | 'NOT_HOLDER' | 'ALREADY_RESERVED';
+export type SeatRejectionReason = 'HOLD_EXPIRED' | 'NOT_HOLDER' | 'ALREADY_RESERVED' | 'SCHEDULE_CANCELLED';
 
 export type SeatHeld = DomainEvent<
   'SeatHeld',
@@ -36,8 +36,16 @@ export type SeatReservationRejected = DomainEvent<'SeatReservationRejected', Pay
  * `reason` says which failure), or, with `refund`, its completed payment is
  * being refunded (`reason` says who asked). The flag, not the reason, tells
  * the two apart: SCHEDULE_CANCELLED is both a failure and a refund reason.
+ * `withdrawn` when its schedule was cancelled: the seat is free but never sold again.
  */
-export type SeatReleased = DomainEvent<'SeatReleased', PaymentRef & { reason: string; releasedAt: string; refund?: true }>;
+export type SeatReleased = DomainEvent<'SeatReleased', PaymentRef & { reason: string; releasedAt: string; refund?: true; withdrawn?: true }>;
+
+/**
+ * The schedule was cancelled: the seat takes no hold and no payment from now
+ * on. `paymentId` when it was RESERVED, so that the payment service refunds
+ * (or fails) that payment; the seat stays RESERVED until that undoes it.
+ */
+export type SeatWithdrawn = DomainEvent<'SeatWithdrawn', { scheduleId: string; seatNo: number; withdrawnAt: string; paymentId?: string }>;
 
 /**
  * A hold given up before any payment: the rest of its reservation could not be
@@ -73,7 +81,8 @@ export type SeatEvent =
   | SeatReservationRejected
   | SeatReleased
   | SeatHoldReleased
-  | SeatHoldVoided;
+  | SeatHoldVoided
+  | SeatWithdrawn;
 
 export const reservationEventTypes = [
   'SeatHeld',
@@ -84,6 +93,7 @@ export const reservationEventTypes = [
   'SeatHoldReleased',
   'SeatHoldVoided',
   'SeatReservationVoided',
+  'SeatWithdrawn',
 ] as const satisfies readonly SeatEvent['type'][];
 
 /**

@@ -100,12 +100,19 @@ export async function holdSeats(
   ).position;
 
   const unavailable: number[] = [];
+  let cancelled: Rejection | null = null;
   for (const [i, seatNo] of seatNos.entries()) {
     try {
       const held = await handleCommand(store, seat, seatStream(scheduleId, seatNo), holdOf(seatNo), { metadata });
       position = held.position ?? position;
     } catch (error) {
-      if (!(error instanceof Rejection) || error.code !== 'SEAT_UNAVAILABLE') throw error;
+      if (!(error instanceof Rejection) || (error.code !== 'SEAT_UNAVAILABLE' && error.code !== 'SCHEDULE_CANCELLED')) throw error;
+      if (error.code === 'SCHEDULE_CANCELLED') {
+        // Cancelled under way: what is held already is given up all the same, and the answer is the cancellation.
+        cancelled = error;
+        unavailable.push(seatNo);
+        break;
+      }
       // Giving up: which of the rest are taken too, for the answer, without holding them.
       unavailable.push(seatNo, ...(await unavailableOf(store, scheduleId, seatNos.slice(i + 1), holdOf)));
       break;
@@ -124,12 +131,15 @@ export async function holdSeats(
       type: 'ReturnSeats',
       data: { reservationId, scheduleId, userId, seatNos, reason: 'ABANDONED', now: at },
     }, { metadata });
-    throw new SeatsUnavailable(unavailable, scheduleId);
+    throw cancelled ?? new SeatsUnavailable(unavailable, scheduleId);
   }
   return { reservationId, scheduleId, seatNos, seatNo: seatNos[0]!, userId, price, amount: price * seatNos.length, expiresAt, position };
 }
 
-/** The seats a hold would be refused now, decided on each seat's current state without writing anything. */
+/**
+ * The seats a hold would be refused now, decided on each seat's current state
+ * without writing anything; a withdrawn seat throws SCHEDULE_CANCELLED.
+ */
 async function unavailableOf(
   store: EventStore,
   scheduleId: string,
@@ -143,6 +153,8 @@ async function unavailableOf(
       seat.decide(holdOf(seatNo), state);
     } catch (error) {
       if (!(error instanceof Rejection)) throw error;
+      // Not a taken seat: the whole schedule is off, and that is the answer.
+      if (error.code === 'SCHEDULE_CANCELLED') throw error;
       unavailable.push(seatNo);
     }
   }

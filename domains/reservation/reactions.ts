@@ -1,5 +1,6 @@
 import { isEvent } from '../../bus/decider.js';
 import type { Reaction } from '../../bus/reaction.js';
+import type { ConcertEvent } from '../concert/events.js';
 import type { PaymentEvent } from '../payment/events.js';
 import { refOf, seatsOf } from '../payment/ref.js';
 import type { PointEvent } from '../point/events.js';
@@ -159,6 +160,27 @@ export const returnSeatOnSeatFreed: HoldingsReaction = {
   },
 };
 
+/**
+ * A schedule was cancelled: every seat of it is withdrawn, each on its own
+ * stream, so that a crash halfway replays the event and the seats already
+ * withdrawn decide nothing. A schedule has at most 1,000 seats (the
+ * catalogue's limit), which bounds the work one event makes.
+ */
+export const withdrawSeatsOnScheduleCancelled: SeatReaction = {
+  name: 'reservation.withdrawSeatsOnScheduleCancelled',
+  aggregate: seat,
+  eventTypes: ['ScheduleCancelled'],
+  react(event) {
+    if (!isEvent<ConcertEvent, 'ScheduleCancelled'>(event, 'ScheduleCancelled')) return [];
+    const { scheduleId, seatCount } = event.data;
+    const now = event.created.toISOString();
+    return Array.from({ length: seatCount }, (_, i) => ({
+      streamId: seatStream(scheduleId, i + 1),
+      command: { type: 'WithdrawSeat' as const, data: { scheduleId, seatNo: i + 1, now } },
+    }));
+  },
+};
+
 export const reactions: readonly (SeatReaction | HoldingsReaction)[] = [
   confirmSeatOnPaymentRequested,
   confirmNextSeatOnSeatReserved,
@@ -166,4 +188,5 @@ export const reactions: readonly (SeatReaction | HoldingsReaction)[] = [
   releaseSeatOnRefundRequested,
   releaseNextSeatOnRefundReleased,
   returnSeatOnSeatFreed,
+  withdrawSeatsOnScheduleCancelled,
 ];

@@ -142,6 +142,10 @@ export function reservationRoutes(ctx: ApiContext): FastifyPluginAsync {
         if (seatNos.some((seatNo) => seatNo > schedule.totalSeats)) {
           throw notFound('SEAT_NOT_FOUND', `schedule ${scheduleId} has seats 1 to ${schedule.totalSeats}`);
         }
+        // Early, without touching a seat: the seats themselves refuse too, for holds already past this check.
+        if ((schedule.status ?? 'OPEN') !== 'OPEN') {
+          throw new HttpProblem(409, 'SCHEDULE_CANCELLED', `schedule ${scheduleId} is cancelled`);
+        }
         const now = ctx.clock.now();
         if (now.getTime() < Date.parse(schedule.bookingOpensAt)) {
           throw new HttpProblem(409, 'BOOKING_NOT_OPEN', `booking for schedule ${scheduleId} opens at ${schedule.bookingOpensAt}`);

@@ -1,6 +1,6 @@
 import { Rejection, type Aggregate } from '../../bus/decider.js';
 import { refOf } from '../payment/ref.js';
-import type { ConfirmSeat, ExpireHold, HoldSeat, ReleaseHold, ReleaseSeat, SeatCommand } from './commands.js';
+import type { ConfirmSeat, ExpireHold, HoldSeat, ReleaseHold, ReleaseSeat, SeatCommand, WithdrawSeat } from './commands.js';
 import type { SeatEvent, SeatRejectionReason } from './events.js';
 
 export type SeatStatus = 'AVAILABLE' | 'HELD' | 'RESERVED';
@@ -34,6 +34,8 @@ export interface SeatState {
   held: readonly string[];
   /** Reservations whose hold here was given up, or ruled out before it was taken: none may hold again. */
   voided: readonly string[];
+  /** Its schedule was cancelled: no hold or payment takes it again. */
+  withdrawn: boolean;
 }
 
 export function seatStream(scheduleId: string, seatNo: number): string {
@@ -51,6 +53,7 @@ export function initialState(): SeatState {
     released: [],
     held: [],
     voided: [],
+    withdrawn: false,
   };
 }
 
@@ -79,6 +82,9 @@ function hold(command: HoldSeat, state: SeatState): SeatEvent[] {
   }
   // The same hold decided again (a retried append that had in fact landed): nothing new.
   if (state.holder?.reservationId === reservationId) return [];
+  if (state.withdrawn) {
+    throw new Rejection('conflict', 'SCHEDULE_CANCELLED', `schedule ${scheduleId} is cancelled: seat ${seatNo} takes no hold`);
+  }
   if (state.expired.includes(reservationId)) {
     throw new Rejection('conflict', 'SEAT_UNAVAILABLE', `reservation ${reservationId} has already expired`);
   }
@@ -154,6 +160,8 @@ function expire(command: ExpireHold, state: SeatState): SeatEvent[] {
  */
 function refusal(command: ConfirmSeat, state: SeatState): SeatRejectionReason | null {
   const { reservationId, userId, requestedAt } = command.data;
+  // Whatever else holds, a cancelled schedule's seat is sold to no one: the payment fails with the cause.
+  if (state.withdrawn) return 'SCHEDULE_CANCELLED';
   if (state.expired.includes(reservationId)) return 'HOLD_EXPIRED';
   if (state.status === 'RESERVED') return 'ALREADY_RESERVED';
   const holder = state.holder;
@@ -186,7 +194,31 @@ function release(command: ReleaseSeat, state: SeatState): SeatEvent[] {
     }
     return [];
   }
-  return [{ type: 'SeatReleased', data: { ...refOf(command.data), reason, releasedAt: now, ...(refund ? { refund } : {}) } }];
+  const flags = { ...(refund ? { refund } : {}), ...(state.withdrawn ? { withdrawn: true as const } : {}) };
+  return [{ type: 'SeatReleased', data: { ...refOf(command.data), reason, releasedAt: now, ...flags } }];
+}
+
+/**
+ * Once only. A hold is released in the same decision, so no hold outlives
+ * the cancellation; a RESERVED seat stays so, naming its payment, until the
+ * payment's refund (or failure) releases it: the reservation undoes only its
+ * own step, and the points come back through the payment's saga.
+ */
+function withdraw({ data }: WithdrawSeat, state: SeatState): SeatEvent[] {
+  const { scheduleId, seatNo, now } = data;
+  if (state.withdrawn) return [];
+  const holder = state.holder;
+  const released: SeatEvent[] =
+    state.status === 'HELD' && holder
+      ? [
+          {
+            type: 'SeatHoldReleased',
+            data: { reservationId: holder.reservationId, scheduleId, seatNo, userId: holder.userId, reason: 'SCHEDULE_CANCELLED', releasedAt: now },
+          },
+        ]
+      : [];
+  const paymentId = state.status === 'RESERVED' && state.reservedFor !== null ? { paymentId: state.reservedFor } : {};
+  return [...released, { type: 'SeatWithdrawn', data: { scheduleId, seatNo, withdrawnAt: now, ...paymentId } }];
 }
 
 function releaseHold(command: ReleaseHold, state: SeatState): SeatEvent[] {
@@ -214,6 +246,8 @@ function decide(command: SeatCommand, state: SeatState): SeatEvent[] {
       return confirm(command, state);
     case 'ReleaseSeat':
       return release(command, state);
+    case 'WithdrawSeat':
+      return withdraw(command, state);
   }
 }
 
@@ -253,6 +287,8 @@ function evolve(state: SeatState, event: SeatEvent): SeatState {
         reservedFor: null,
         released: [...state.released, event.data.paymentId],
       };
+    case 'SeatWithdrawn':
+      return { ...state, withdrawn: true };
   }
 }
 

@@ -53,8 +53,8 @@ t.test('POST /concerts registers a concert with its schedules', async (t) => {
   t.same(listed.json(), [{ concertId: body.concertId, title: 'Two nights', scheduleCount: 2 }]);
   const schedules = await api.inject({ method: 'GET', url: `/concerts/${body.concertId}/schedules` });
   t.same(schedules.json(), [
-    { scheduleId: body.schedules[0].scheduleId, concertId: body.concertId, startsAt: '2030-06-01T19:00:00.000Z', bookingOpensAt: '2030-01-01T09:00:00.000Z', totalSeats: 10, availableSeats: 10, soldOut: false, price: 5000 },
-    { scheduleId: body.schedules[1].scheduleId, concertId: body.concertId, startsAt: '2030-06-02T19:00:00.000Z', bookingOpensAt: '2030-01-01T10:00:00.000Z', totalSeats: 1, availableSeats: 1, soldOut: false, price: 1 },
+    { scheduleId: body.schedules[0].scheduleId, concertId: body.concertId, startsAt: '2030-06-01T19:00:00.000Z', bookingOpensAt: '2030-01-01T09:00:00.000Z', totalSeats: 10, availableSeats: 10, soldOut: false, price: 5000, status: 'OPEN', refundsPending: 0 },
+    { scheduleId: body.schedules[1].scheduleId, concertId: body.concertId, startsAt: '2030-06-02T19:00:00.000Z', bookingOpensAt: '2030-01-01T10:00:00.000Z', totalSeats: 1, availableSeats: 1, soldOut: false, price: 1, status: 'OPEN', refundsPending: 0 },
   ]);
   const seats = await api.inject({ method: 'GET', url: `/schedules/${body.schedules[0].scheduleId}/seats` });
   t.same(seats.json().map((s: { seatNo: number }) => s.seatNo), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'seats 1..seatCount');

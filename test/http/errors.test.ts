@@ -35,6 +35,8 @@ t.test('every documented error answer, asked for through the typed client, is th
   const notYet = (await api.registerConcert({ schedules: [schedule({ bookingOpensAt: '2030-01-02T09:00:00.000Z' })] })).schedules[0]!.scheduleId;
   const over = (await api.registerConcert({ schedules: [schedule({ startsAt: '2030-01-01T09:30:00.000Z' })] })).schedules[0]!.scheduleId;
   const roomy = (await api.registerConcert({ schedules: [schedule({ seatCount: 5 })] })).schedules[0]!.scheduleId;
+  const gone = (await api.registerConcert({ schedules: [schedule({ seatCount: 2 })] })).schedules[0]!.scheduleId;
+  await client.POST('/schedules/{scheduleId}/cancel', { ...admin, params: { path: { scheduleId: gone } } });
   const active = { 'queue-token': await api.activeToken('ana') };
   const held = (await client.POST('/reservations', { params: { header: active }, body: { scheduleId, seatNo: 1 } })).data!;
   const ben = { 'queue-token': await api.activeToken('ben') };
@@ -98,6 +100,20 @@ t.test('every documented error answer, asked for through the typed client, is th
       FST_ERR_VALIDATION: () => client.GET('/concerts/{concertId}/schedules', { params: { path: { concertId: long } } }),
       CONCERT_NOT_FOUND: () => client.GET('/concerts/{concertId}/schedules', { params: { path: { concertId: 'nope' } } }),
     },
+    getSchedule: {
+      READ_MODEL_BEHIND: () => behind.GET('/schedules/{scheduleId}', { params: { path: { scheduleId: 'nope' } } }),
+      FST_ERR_VALIDATION: () => client.GET('/schedules/{scheduleId}', { params: { path: { scheduleId: long } } }),
+      SCHEDULE_NOT_FOUND: () => client.GET('/schedules/{scheduleId}', { params: { path: { scheduleId: 'nope' } } }),
+    },
+    cancelSchedule: {
+      READ_MODEL_BEHIND: () => behind.POST('/schedules/{scheduleId}/cancel', { ...admin, params: { path: { scheduleId: 'nope' } } }),
+      FST_ERR_VALIDATION: () => client.POST('/schedules/{scheduleId}/cancel', { ...admin, params: { path: { scheduleId: long } } }),
+      SCHEDULE_NOT_FOUND: () => client.POST('/schedules/{scheduleId}/cancel', { ...admin, params: { path: { scheduleId: 'nope' } } }),
+      ...adminRefused(
+        () => client.POST('/schedules/{scheduleId}/cancel', { params: { path: { scheduleId: 'nope' } } }),
+        (headers) => client.POST('/schedules/{scheduleId}/cancel', { headers, params: { path: { scheduleId: 'nope' } } }),
+      ),
+    },
     listSeats: {
       READ_MODEL_BEHIND: () => behind.GET('/schedules/{scheduleId}/seats', { params: { path: { scheduleId: 'nope' } } }),
       FST_ERR_VALIDATION: () => client.GET('/schedules/{scheduleId}/seats', { params: { path: { scheduleId: long } } }),
@@ -127,6 +143,7 @@ t.test('every documented error answer, asked for through the typed client, is th
         await client.POST('/reservations', { params: { header: active }, body: { scheduleId: roomy, seatNos: [1, 2, 3, 4] } });
         return client.POST('/reservations', { params: { header: active }, body: { scheduleId: roomy, seatNo: 5 } });
       },
+      SCHEDULE_CANCELLED: () => client.POST('/reservations', { params: { header: ben }, body: { scheduleId: gone, seatNo: 1 } }),
       BOOKING_NOT_OPEN: () => client.POST('/reservations', { params: { header: ben }, body: { scheduleId: notYet, seatNo: 1 } }),
       BOOKING_CLOSED: () => client.POST('/reservations', { params: { header: ben }, body: { scheduleId: over, seatNo: 1 } }),
       FST_ERR_CTP_BODY_TOO_LARGE: () => client.POST('/reservations', { params: { header: ben }, body: { scheduleId: huge, seatNo: 1 } }),

@@ -155,6 +155,33 @@ t.test('schedules follow their seats: held, expired, reserved, released, sold ou
   t.equal(project(schedules, [e('SeatHeld', held('r9', 1))]).size, 0, 'seats of an unknown schedule make no document');
 });
 
+t.test("a cancelled schedule: CANCELLING while a seat is reserved or a refund pending, CANCELLED once every seat is withdrawn and every refund done", async (t) => {
+  const e = history();
+  const at = '2030-01-02T10:00:00.000Z';
+  const paid = { ...ref, seatNo: 1, reservationId: 'r1' };
+  const events = [e('ScheduleOpened', opened), e('SeatHeld', held('r1', 1)), e('SeatReserved', { ...paid, reservedAt: at }), e('SeatHeld', held('r2', 2))];
+  t.match(project(schedules, events).get('s1'), { status: 'OPEN', refundsPending: 0, availableSeats: 1 });
+  events.push(e('ScheduleCancelled', { concertId: 'c1', scheduleId: 's1', seatCount: 3, cancelledAt: at }));
+  t.match(project(schedules, events).get('s1'), { status: 'CANCELLING', cancelledAt: at, availableSeats: 0, withdrawnSeats: 0 }, 'nothing for a newcomer from the cancellation on');
+  events.push(
+    e('SeatWithdrawn', { scheduleId: 's1', seatNo: 1, withdrawnAt: at, paymentId: 'p1' }),
+    e('SeatHoldReleased', { reservationId: 'r2', scheduleId: 's1', seatNo: 2, userId: 'ana', reason: 'SCHEDULE_CANCELLED', releasedAt: at }),
+    e('SeatWithdrawn', { scheduleId: 's1', seatNo: 2, withdrawnAt: at }),
+    e('SeatWithdrawn', { scheduleId: 's1', seatNo: 3, withdrawnAt: at }),
+  );
+  t.match(project(schedules, events).get('s1'), { status: 'CANCELLING', withdrawnSeats: 3, withdrawnReserved: 1, heldSeats: 0, reservedSeats: 1 }, 'every seat withdrawn, one still RESERVED');
+  const refund = { ...paid, reason: 'SCHEDULE_CANCELLED', requestedAt: at, completedAt: at };
+  events.push(e('RefundRequested', { ...refund, refundRequestedAt: at }));
+  events.push(e('SeatReleased', { ...paid, reason: 'SCHEDULE_CANCELLED', releasedAt: at, refund: true, withdrawn: true }));
+  t.match(project(schedules, events).get('s1'), { status: 'CANCELLING', withdrawnReserved: 0, reservedSeats: 0, refundsPending: 1 }, 'its seat released, its refund pending');
+  events.push(e('RefundRequested', { ...refund, paymentId: 'p-user', reason: 'USER', refundRequestedAt: at }));
+  t.match(project(schedules, events).get('s1'), { refundsPending: 1 }, "a buyer's own refund is not the cancellation's");
+  events.push(e('PaymentRefunded', { ...refund, refundedAt: at }));
+  t.match(project(schedules, events).get('s1'), { status: 'CANCELLED', refundsPending: 0, availableSeats: 0 });
+  events.push(e('ScheduleCancelled', { concertId: 'c1', scheduleId: 's1', seatCount: 3, cancelledAt: '2030-01-03T10:00:00.000Z' }));
+  t.match(project(schedules, events).get('s1'), { status: 'CANCELLED', cancelledAt: at }, 'cancelled once');
+});
+
 t.test('seats: a document only while taken', async (t) => {
   const e = history();
   const events = [e('SeatHeld', held('r1', 2))];

@@ -100,6 +100,6 @@ t.test('the state remembers the concert and its schedules', async (t) => {
     concertId: 'c-1',
     title: 'Spring Tour',
     registeredAt: now,
-    schedules: [evening],
+    schedules: [{ ...evening, cancelledAt: null }],
   });
 });

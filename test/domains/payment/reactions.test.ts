@@ -2,9 +2,10 @@ import t from 'tap';
 import { fold } from '../../../bus/decider.js';
 import type { PaymentCommand } from '../../../domains/payment/commands.js';
 import { payment } from '../../../domains/payment/payment.js';
-import { completeRefundOnPointsRefunded, reactions, settlePaymentOnOutcome } from '../../../domains/payment/reactions.js';
+import { completeRefundOnPointsRefunded, reactions, refundPaymentOnSeatWithdrawn, settlePaymentOnOutcome } from '../../../domains/payment/reactions.js';
 import type { DebitFailed, PointsCharged, PointsDebited, PointsRefunded } from '../../../domains/point/events.js';
-import type { SeatReleased, SeatReservationRejected, SeatReserved } from '../../../domains/reservation/events.js';
+import type { SeatReleased, SeatReservationRejected, SeatReserved, SeatWithdrawn } from '../../../domains/reservation/events.js';
+import { given } from '../../support/given.js';
 import { recorded } from '../../support/recorded.js';
 import { completed, failedTimeout, ref, requested, requestedAt, settledAt } from './fixtures/payment.js';
 import type { PaymentEvent } from '../../../domains/payment/events.js';
@@ -27,8 +28,8 @@ function settle(event: Parameters<typeof settlePaymentOnOutcome.react>[0]): Paym
   return settlePaymentOnOutcome.react(event).map((target) => target.command);
 }
 
-t.test('the payment service settles payments, and ends their refunds', async (t) => {
-  t.same(reactions, [settlePaymentOnOutcome, completeRefundOnPointsRefunded]);
+t.test('the payment service settles payments, ends their refunds, and undoes those of withdrawn seats', async (t) => {
+  t.same(reactions, [settlePaymentOnOutcome, completeRefundOnPointsRefunded, refundPaymentOnSeatWithdrawn]);
   t.equal(settlePaymentOnOutcome.name, 'payment.settlePaymentOnOutcome');
   t.equal(settlePaymentOnOutcome.aggregate, payment);
   t.same(settlePaymentOnOutcome.eventTypes, ['SeatReservationRejected', 'DebitFailed', 'PointsDebited']);
@@ -92,4 +93,29 @@ t.test('points refunded end a refund under way, and nothing else', async (t) => 
   t.same(payment.decide(command, fold(payment, [requested, failedTimeout])), [], "a failed payment's points coming back change nothing");
   t.same(payment.decide(command, fold(payment, [requested, completed])), [], 'a completed payment nobody cancelled stays COMPLETED');
   t.same(completeRefundOnPointsRefunded.react(recorded('points-alice', pointsDebited, created)), [], 'other events are ignored');
+});
+
+t.test("a withdrawn seat's payment is asked for a refund because of the cancellation, recorded at the event time", async (t) => {
+  t.same(refundPaymentOnSeatWithdrawn.eventTypes, ['SeatWithdrawn']);
+  const withdrawn = (paymentId?: string): SeatWithdrawn => ({
+    type: 'SeatWithdrawn',
+    data: { scheduleId: 'sch-1', seatNo: 7, withdrawnAt: now, ...(paymentId ? { paymentId } : {}) },
+  });
+  t.same(refundPaymentOnSeatWithdrawn.react(recorded('seat-sch-1_7', withdrawn(ref.paymentId), created)), [
+    { streamId: stream, command: { type: 'RequestRefund', data: { reason: 'SCHEDULE_CANCELLED', now } }, correlationId: ref.paymentId },
+  ]);
+  t.same(refundPaymentOnSeatWithdrawn.react(recorded('seat-sch-1_8', withdrawn(), created)), [], 'a seat that was not RESERVED has no payment to undo');
+});
+
+t.test('the refund of a withdrawn seat: a completed payment is refunded, a pending one fails, the repeats of its other seats are no-ops', async (t) => {
+  const command = (): PaymentCommand => ({ type: 'RequestRefund', data: { reason: 'SCHEDULE_CANCELLED', now } });
+  const refundRequested: PaymentEvent = {
+    type: 'RefundRequested',
+    data: { ...ref, reason: 'SCHEDULE_CANCELLED', requestedAt, completedAt: settledAt, refundRequestedAt: now },
+  };
+  const failed: PaymentEvent = { type: 'PaymentFailed', data: { ...ref, reason: 'SCHEDULE_CANCELLED', requestedAt, failedAt: now } };
+  given(t, payment, [requested, completed]).when(command()).then([refundRequested], 'COMPLETED: RefundRequested');
+  given(t, payment, [requested]).when(command()).then([failed], 'PENDING: PaymentFailed SCHEDULE_CANCELLED');
+  given(t, payment, [requested, completed, refundRequested]).when(command()).thenNothing('the next seat of the same payment');
+  given(t, payment, [requested, failed]).when(command()).thenNothing('already failed');
 });

@@ -39,11 +39,12 @@ t.test('the reservation service reacts on the seats, and returns freed seats to 
       'reservation.releaseSeatOnRefundRequested',
       'reservation.releaseNextSeatOnRefundReleased',
       'reservation.returnSeatOnSeatFreed',
+      'reservation.withdrawSeatsOnScheduleCancelled',
     ],
   );
   t.same(
     reactions.map((reaction) => reaction.aggregate),
-    [seat, seat, seat, seat, seat, holdings],
+    [seat, seat, seat, seat, seat, holdings, seat],
   );
 });
 

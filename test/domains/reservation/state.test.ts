@@ -16,6 +16,7 @@ t.test('a new seat is available and remembers nothing', async (t) => {
     released: [],
     held: [],
     voided: [],
+    withdrawn: false,
   });
 });
 

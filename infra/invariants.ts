@@ -28,6 +28,13 @@ export interface CheckOptions {
    * one effect per payment; without it only the delivery events are checked.
    */
   receiver?: ReadonlyArray<{ paymentId: string; effects: number }>;
+  /**
+   * The receiver's cancellation records (paymentId, how many effects it kept,
+   * and whether it had the payment's reservation when it took the
+   * cancellation), for invariant 7's data-platform half; without it only the
+   * delivery events are checked.
+   */
+  receivedCancellations?: ReadonlyArray<{ paymentId: string; effects: number; afterReservation?: boolean }>;
   /** Invariant 6 runs only when given: it rebuilds projections and replays reactions. */
   replay?: () => Promise<{ projectionsDiffering: string[]; projections: number; reactionAppends: number; events: number }>;
   /** Invariant 10's limit: MAX_SEATS_PER_USER (default 4). */
@@ -188,10 +195,12 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
   const limitViolations: string[] = [];
   let events = 0;
   const cancellations = new CancelledSchedules();
+  const cancellationDeliveries = new CancellationDeliveries();
 
   for await (const recorded of everyEvent(store)) {
     events++;
     cancellations.observe(recorded);
+    cancellationDeliveries.observe(recorded);
     const event = { type: recorded.type, data: recorded.data } as PaymentEvent | SeatEvent | PointEvent;
     switch (event.type) {
       case 'PaymentRequested': {
@@ -299,7 +308,8 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
       }
       default: {
         const type = recorded.type;
-        if (type === 'DeliveryScheduled' || type === 'DeliverySucceeded' || type === 'DeliveryDeadLettered' || type === 'DeliveryRedriven') {
+        const ofReservation = (recorded.data as { kind?: string }).kind === undefined;
+        if (ofReservation && (type === 'DeliveryScheduled' || type === 'DeliverySucceeded' || type === 'DeliveryDeadLettered' || type === 'DeliveryRedriven')) {
           const { paymentId } = recorded.data as { paymentId: string };
           deliveries.set(
             paymentId,
@@ -424,6 +434,8 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
     });
   }
   results.push(refundedPaymentsUndone(payments, netDebit, seats));
+  // 7, the data platform's half: every REFUNDED payment's cancellation sent once, after its reservation.
+  results.push(cancellationDeliveries.result(options));
   results.push(cancellations.result(seats, payments));
 
   // 9. The seats of one reservation share one fate; a payment debits once for all of them.
@@ -466,4 +478,103 @@ export async function checkInvariants(store: EventStore, options: CheckOptions):
     violations: limitViolations,
   });
   return results;
+}
+
+type ReservationDeliveryStatus = 'NONE' | 'PENDING' | 'SUCCEEDED' | 'DEAD_LETTERED';
+type CancellationDeliveryStatus = 'NONE' | 'WAITING' | 'PENDING' | 'SUCCEEDED' | 'DEAD_LETTERED';
+
+const ATTEMPT_ENDS: Record<string, 'SUCCEEDED' | 'DEAD_LETTERED' | undefined> = {
+  DeliverySucceeded: 'SUCCEEDED',
+  DeliveryDeadLettered: 'DEAD_LETTERED',
+};
+
+/**
+ * Invariant 7, the data platform's half (DESIGN.md: "the data platform gets
+ * its cancellation once, after its reservation"): every PaymentRefunded has a
+ * cancellation delivery that ends SUCCEEDED or DEAD_LETTERED; no cancellation
+ * was due, let alone attempted, before its reservation's delivery had ended,
+ * and nothing of the reservation happened after that; the receiver kept
+ * exactly one cancellation per refunded payment it was delivered for, each
+ * after the reservation when that was delivered. Fed every event in log
+ * order, like the rest of checkInvariants.
+ */
+class CancellationDeliveries {
+  private readonly refunded = new Set<string>();
+  private readonly streams = new Map<string, { reservation: ReservationDeliveryStatus; cancellation: CancellationDeliveryStatus }>();
+  private readonly violations: string[] = [];
+
+  observe(recorded: RecordedEvent): void {
+    const { type } = recorded;
+    const data = recorded.data as { paymentId?: string; kind?: string };
+    if (typeof data.paymentId !== 'string') return;
+    if (type === 'PaymentRefunded') {
+      this.refunded.add(data.paymentId);
+      return;
+    }
+    if (!type.startsWith('Delivery') && type !== 'CancellationDeferred') return;
+    const facts = this.streams.get(data.paymentId) ?? { reservation: 'NONE', cancellation: 'NONE' };
+    this.streams.set(data.paymentId, facts);
+    const where = `${recorded.streamId}@${recorded.revision}`;
+    const due = facts.cancellation !== 'NONE' && facts.cancellation !== 'WAITING';
+    if (type === 'CancellationDeferred') {
+      facts.cancellation = 'WAITING';
+    } else if (data.kind === 'cancellation') {
+      if (type === 'DeliveryScheduled') {
+        if (facts.reservation === 'NONE' || facts.reservation === 'PENDING') {
+          list(this.violations, `${where}: cancellation due while the reservation's delivery is ${facts.reservation === 'NONE' ? 'not even scheduled' : 'PENDING'}`);
+        }
+        facts.cancellation = 'PENDING';
+      } else if (type === 'DeliveryRedriven') {
+        facts.cancellation = 'PENDING';
+      } else {
+        // An attempt's outcome: the cancellation must have been due.
+        if (facts.cancellation !== 'PENDING') list(this.violations, `${where}: cancellation ${type} while ${facts.cancellation}`);
+        facts.cancellation = ATTEMPT_ENDS[type] ?? facts.cancellation;
+      }
+    } else {
+      if (due) list(this.violations, `${where}: the reservation's ${type} after its cancellation was due`);
+      facts.reservation = type === 'DeliveryScheduled' || type === 'DeliveryRedriven' ? 'PENDING' : (ATTEMPT_ENDS[type] ?? facts.reservation);
+    }
+  }
+
+  result(options: CheckOptions): InvariantResult {
+    const violations = [...this.violations];
+    let cancelled = 0;
+    let deadLettered = 0;
+    for (const paymentId of this.refunded) {
+      const status = this.streams.get(paymentId)?.cancellation ?? 'NONE';
+      if (status === 'SUCCEEDED') cancelled++;
+      else if (status === 'DEAD_LETTERED') deadLettered++;
+      else list(violations, `REFUNDED ${paymentId}: cancellation ${status === 'NONE' ? 'never scheduled' : status}`);
+    }
+    for (const [paymentId, facts] of this.streams) {
+      if (facts.cancellation !== 'NONE' && !this.refunded.has(paymentId)) list(violations, `${paymentId}: a cancellation for a payment never refunded`);
+    }
+    if (options.receivedCancellations) {
+      const effects = new Map<string, number>();
+      for (const record of options.receivedCancellations) {
+        effects.set(record.paymentId, (effects.get(record.paymentId) ?? 0) + record.effects);
+        if (!this.refunded.has(record.paymentId)) list(violations, `the receiver has a cancellation of ${record.paymentId}, which is not a REFUNDED payment`);
+        if (record.afterReservation === false && this.streams.get(record.paymentId)?.reservation === 'SUCCEEDED') {
+          list(violations, `the receiver took the cancellation of ${record.paymentId} before its reservation`);
+        }
+      }
+      for (const [paymentId, count] of effects) {
+        const succeeded = this.streams.get(paymentId)?.cancellation === 'SUCCEEDED';
+        if (count > 1 || (succeeded && count !== 1)) list(violations, `${paymentId}: the receiver kept ${count} cancellations`);
+      }
+      for (const paymentId of this.refunded) {
+        if (this.streams.get(paymentId)?.cancellation === 'SUCCEEDED' && !effects.has(paymentId)) {
+          list(violations, `${paymentId}: cancellation SUCCEEDED but the receiver kept none`);
+        }
+      }
+    }
+    return {
+      id: 7,
+      name: "the data platform gets each REFUNDED payment's cancellation once, after its reservation's delivery ended",
+      ok: violations.length === 0,
+      counts: { refunded: this.refunded.size, cancelled, deadLettered },
+      violations,
+    };
+  }
 }

@@ -50,6 +50,7 @@ const SAGA_TYPES = [
   'DeliverySucceeded',
   'DeliveryDeadLettered',
   'DeliveryRedriven',
+  'CancellationDeferred',
 ];
 
 /** No paymentId in their data: they belong to the saga whose event caused them (the bus copies its correlation id). */

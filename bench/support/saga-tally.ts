@@ -76,6 +76,8 @@ export class SagaTally {
   }
 
   private fold(type: string, raw: unknown, at: number): void {
+    // The deliveries tallied are the reservations': a refunded payment's cancellation is a message of its own.
+    if (type.startsWith('Delivery') && (raw as { kind?: string }).kind !== undefined) return;
     switch (type) {
       case 'PaymentRequested': {
         const data = raw as PaymentData;

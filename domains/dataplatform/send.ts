@@ -1,9 +1,9 @@
 import { CORRELATION_ATTRIBUTE, inSpan, SpanKind, SpanStatusCode, traceHeaders, tracingOn } from '../../bus/tracing.js';
-import type { DeliveryPayload } from './events.js';
+import { messageKey, type Message } from './events.js';
 import type { DeliveryOutcome, Send } from './outcome.js';
 
 export interface DataPlatformOptions {
-  /** DATA_PLATFORM_URL: the base; deliveries go to `${url}/reservations`. */
+  /** DATA_PLATFORM_URL: the base; reservations go to `${url}/reservations`, cancellations to `${url}/reservations/:paymentId/cancellation`. */
   url: string;
   /** Give up on one request after this long; the attempt then counts as a network error (retried). */
   timeoutMs?: number;
@@ -12,30 +12,47 @@ export interface DataPlatformOptions {
 /** Enough of an error body to tell what went wrong in a dead letter, not the whole page. */
 const MAX_ERROR_BODY = 200;
 
-/** The real sender: POST with the paymentId as Idempotency-Key, so a retry after a lost answer is one effect. */
-export function dataPlatformSender({ url, timeoutMs = 5000 }: DataPlatformOptions): Send {
-  const endpoint = `${url.replace(/\/+$/, '')}/reservations`;
-  const attributes = { 'http.request.method': 'POST', 'url.full': endpoint };
-  // Off: the request alone. On: a span of its own, whose context goes to the data platform in the traceparent header.
-  return (payload: DeliveryPayload) => (tracingOn() ? tracedPost(payload) : post(payload));
+/** Where one message goes, and the span's name for it (the route, not the URL: one name for every payment). */
+function routeOf(base: string, message: Message): { endpoint: string; route: string } {
+  if (message.kind === 'cancellation') {
+    return {
+      endpoint: `${base}/reservations/${encodeURIComponent(message.payload.paymentId)}/cancellation`,
+      route: 'POST /reservations/:paymentId/cancellation',
+    };
+  }
+  return { endpoint: `${base}/reservations`, route: 'POST /reservations' };
+}
 
-  function tracedPost(payload: DeliveryPayload): Promise<DeliveryOutcome> {
-    const spanAttributes = { ...attributes, [CORRELATION_ATTRIBUTE]: payload.paymentId };
-    return inSpan('dataplatform', 'POST /reservations', { kind: SpanKind.CLIENT, attributes: spanAttributes }, async (span) => {
-      const outcome = await post(payload);
+/**
+ * The real sender: POST with the message's key as Idempotency-Key (the
+ * paymentId for a reservation, `cancel-<paymentId>` for its cancellation), so
+ * a retry after a lost answer is one effect.
+ */
+export function dataPlatformSender({ url, timeoutMs = 5000 }: DataPlatformOptions): Send {
+  const base = url.replace(/\/+$/, '');
+  // Off: the request alone. On: a span of its own, whose context goes to the data platform in the traceparent header.
+  return (message: Message) => (tracingOn() ? tracedPost(message) : post(message));
+
+  function tracedPost(message: Message): Promise<DeliveryOutcome> {
+    const { endpoint, route } = routeOf(base, message);
+    const attributes = { 'http.request.method': 'POST', 'url.full': endpoint, [CORRELATION_ATTRIBUTE]: message.payload.paymentId };
+    return inSpan('dataplatform', route, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const outcome = await post(message);
       if (outcome.status !== null) span.setAttribute('http.response.status_code', outcome.status);
       if (!outcome.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
       return outcome;
     });
   }
 
-  async function post(payload: DeliveryPayload): Promise<DeliveryOutcome> {
+  async function post(message: Message): Promise<DeliveryOutcome> {
+    const { endpoint } = routeOf(base, message);
+    const idempotencyKey = messageKey(message.kind, message.payload.paymentId);
     let response: Response;
     try {
       response = await fetch(endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': payload.paymentId, ...traceHeaders() },
-        body: JSON.stringify(payload),
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...traceHeaders() },
+        body: JSON.stringify(message.payload),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {

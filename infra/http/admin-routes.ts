@@ -150,7 +150,7 @@ export function adminRoutes(ctx: ApiContext): FastifyPluginAsync {
         onRequest,
         schema: {
           tags: ['admin'],
-          summary: 'Deliveries the data platform refused for good, with their last error',
+          summary: 'Deliveries the data platform refused for good (reservations, and cancellations of refunded payments), with their last error',
           operationId: 'listDeadLetters',
           security,
           querystring: noQuery,
@@ -166,7 +166,7 @@ export function adminRoutes(ctx: ApiContext): FastifyPluginAsync {
         onRequest,
         schema: {
           tags: ['admin'],
-          summary: 'Take a dead letter back for a fresh round of attempts, due now (concertctl dead-letters redrive)',
+          summary: "Take a payment's dead letter (its cancellation's if that is dead, else its reservation's) back for a fresh round of attempts, due now (concertctl dead-letters redrive)",
           operationId: 'redriveDeadLetter',
           security,
           params: { type: 'object', required: ['paymentId'], properties: { paymentId: id } },
@@ -174,7 +174,11 @@ export function adminRoutes(ctx: ApiContext): FastifyPluginAsync {
             200: {
               type: 'object',
               required: ['paymentId', 'dueAt'],
-              properties: { paymentId: { type: 'string' }, dueAt: dateTime },
+              properties: {
+                paymentId: { type: 'string' },
+                kind: { type: 'string', enum: ['cancellation'], description: "Present when it was the payment's cancellation that was redriven" },
+                dueAt: dateTime,
+              },
               examples: [examples.redriveDeadLetter.response],
             },
             ...errors(...examples.redriveDeadLetter.errors),
@@ -183,7 +187,7 @@ export function adminRoutes(ctx: ApiContext): FastifyPluginAsync {
       },
       async (request) => {
         const result = await redriveDelivery(ctx.store, request.params.paymentId, ctx.clock.now(), 'console');
-        return { paymentId: result.paymentId, dueAt: result.dueAt };
+        return { paymentId: result.paymentId, ...(result.kind ? { kind: result.kind } : {}), dueAt: result.dueAt };
       },
     );
 

@@ -94,8 +94,14 @@ export const deadLetterView = {
   required: ['paymentId', 'payload', 'attempts', 'lastStatus', 'lastError', 'deadLetteredAt'],
   properties: {
     paymentId: { type: 'string' },
+    kind: { type: 'string', enum: ['cancellation'], description: "Present on a refunded payment's cancellation; absent on a reservation" },
     payload: { type: 'object', additionalProperties: true, description: 'What is sent to the data platform' },
     attempts: { type: 'integer' },
+    cancellationStatus: {
+      type: 'string',
+      enum: ['WAITING', 'PENDING', 'SUCCEEDED', 'DEAD_LETTERED'],
+      description: "On a refunded payment's reservation only: its cancellation's status; past WAITING the reservation cannot be redriven",
+    },
     lastStatus: { ...nullable({ type: 'integer' }), description: 'The last HTTP status; null when nothing answered' },
     lastError: nullable({ type: 'string' }),
     deadLetteredAt: dateTime,

@@ -662,6 +662,12 @@ export const examples = {
       invalid('params/paymentId must NOT have more than 128 characters'),
       { statusCode: 404, code: 'DELIVERY_NOT_FOUND', error: 'Not Found', message: 'no delivery for this payment' },
       { statusCode: 409, code: 'NOT_DEAD_LETTERED', error: 'Conflict', message: `delivery ${ids.paymentId} is SUCCEEDED, not dead-lettered` },
+      {
+        statusCode: 409,
+        code: 'CANCELLATION_SENT',
+        error: 'Conflict',
+        message: `delivery ${ids.paymentId} was refunded and its cancellation is under way or sent: the reservation cannot follow its own cancellation`,
+      },
       ...adminRefusals,
     ],
   },

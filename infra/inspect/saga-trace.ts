@@ -143,9 +143,12 @@ function outcomeOf(events: readonly RecordedEvent[]): SagaOutcome {
     if (event.type === 'PaymentRefunded') Object.assign(outcome, { status: 'REFUNDED', reason: data.reason, at: data.refundedAt });
     const undoes = COMPENSATES[event.type];
     if (undoes !== undefined && happened.has(undoes)) outcome.compensations.push(event.type);
-    if (event.type === 'DeliveryScheduled' || event.type === 'DeliveryRedriven') outcome.delivery = 'PENDING';
-    if (event.type === 'DeliverySucceeded') outcome.delivery = 'SUCCEEDED';
-    if (event.type === 'DeliveryDeadLettered') outcome.delivery = `DEAD_LETTERED (${data.error ?? 'no error recorded'})`;
+    // The reservation's delivery: a cancellation's delivery events (kind 'cancellation') are not its.
+    if ((event.data as { kind?: string }).kind === undefined) {
+      if (event.type === 'DeliveryScheduled' || event.type === 'DeliveryRedriven') outcome.delivery = 'PENDING';
+      if (event.type === 'DeliverySucceeded') outcome.delivery = 'SUCCEEDED';
+      if (event.type === 'DeliveryDeadLettered') outcome.delivery = `DEAD_LETTERED (${data.error ?? 'no error recorded'})`;
+    }
   }
   return outcome;
 }

@@ -7,7 +7,7 @@ import { loadConfig, type Config } from '../../infra/config.js';
 import { RunningService } from '../../bus/service.js';
 import { serviceDefinitions, SERVICE_NAMES, type ServiceName } from '../../infra/services.js';
 import { dataPlatformSender } from '../../domains/dataplatform/send.js';
-import { buildMockDataPlatform } from '../../domains/dataplatform/mock-server.js';
+import { buildMockDataPlatform, type ReceivedCancellation } from '../../domains/dataplatform/mock-server.js';
 import { registerConcert } from '../../domains/concert/register-concert.js';
 import { issueToken } from '../../domains/queue/issue-token.js';
 import { holdSeat } from '../../domains/reservation/hold-seat.js';
@@ -135,13 +135,26 @@ export async function startTestSystem(t: Test, options: TestSystemOptions = {}) 
     return response.json() as Array<{ paymentId: string; attempts: number }>;
   };
 
+  /**
+   * The cancellations the receiver kept; undefined when the test's own data
+   * platform has no such list (it takes no cancellations), so that only the
+   * delivery events are checked for them.
+   */
+  const receivedCancellations = async () => {
+    const response = await platform.inject({ method: 'GET', url: '/cancellations' });
+    if (response.statusCode === 404) return undefined;
+    return response.json() as ReceivedCancellation[];
+  };
+
   /** All six: invariant 6 rebuilds every model in memory and replays every reaction, writing nothing. */
   async function invariants(now = clock.now()) {
     const records = await received();
+    const cancellations = await receivedCancellations();
     return checkInvariants(store, {
       now,
       maxSeatsPerUser: config.maxSeatsPerUser,
       receiver: records.map((r) => ({ paymentId: r.paymentId, effects: 1 })),
+      ...(cancellations ? { receivedCancellations: cancellations.map((r) => ({ paymentId: r.paymentId, effects: 1, afterReservation: r.afterReservation })) } : {}),
       replay: () => replayCheck({ events: store, reads }, definitions()),
     });
   }
@@ -180,6 +193,7 @@ export async function startTestSystem(t: Test, options: TestSystemOptions = {}) 
     openSchedule,
     holdAndPay,
     received,
+    receivedCancellations,
     invariants,
     issueToken: (userId: string) => issueToken(store, userId, clock.now()),
     charge: (userId: string, amount: number, key?: string) => chargePoints(store, userId, amount, clock.now(), key),

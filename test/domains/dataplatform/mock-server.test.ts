@@ -1,6 +1,6 @@
 import t from 'tap';
-import type { DeliveryPayload } from '../../../domains/dataplatform/events.js';
-import { buildMockDataPlatform, type ReceivedReservation } from '../../../domains/dataplatform/mock-server.js';
+import type { CancellationPayload, DeliveryPayload } from '../../../domains/dataplatform/events.js';
+import { buildMockDataPlatform, type ReceivedCancellation, type ReceivedReservation } from '../../../domains/dataplatform/mock-server.js';
 import { seeded } from '../../support/seeded.js';
 
 const reservation = (n: number): DeliveryPayload => ({
@@ -130,4 +130,92 @@ t.test('refuses nonsense options', async (t) => {
   t.throws(() => buildMockDataPlatform({ failureRate: 1.5 }), RangeError);
   t.throws(() => buildMockDataPlatform({ failureRate: Number.NaN }), RangeError);
   t.throws(() => buildMockDataPlatform({ latencyMs: -1 }), RangeError);
+});
+
+const cancellation = (n: number): CancellationPayload => ({
+  paymentId: `pay-${n}`,
+  reservationId: `res-${n}`,
+  userId: 'u-1',
+  scheduleId: 's-1',
+  seatNos: [n, n + 1],
+  amount: 6000,
+  refundedAt: '2030-01-01T11:00:00.000Z',
+  reason: 'USER',
+});
+
+const cancel = (app: ReturnType<typeof buildMockDataPlatform>, body: unknown, key?: string, paymentId = (body as { paymentId?: string }).paymentId ?? 'x') =>
+  app.inject({
+    method: 'POST',
+    url: `/reservations/${paymentId}/cancellation`,
+    payload: body as object,
+    headers: key === undefined ? {} : { 'idempotency-key': key },
+  });
+
+t.test('cancellations: one record per key, apart from the reservations, saying whether the reservation came first', async (t) => {
+  const app = buildMockDataPlatform({ now: () => new Date('2030-01-01T11:00:03.000Z') });
+  t.teardown(() => app.close());
+  t.equal((await post(app, reservation(1), 'pay-1')).statusCode, 201);
+
+  const first = await cancel(app, cancellation(1), 'cancel-pay-1');
+  t.equal(first.statusCode, 201, first.body);
+  const expected: ReceivedCancellation = {
+    ...cancellation(1),
+    idempotencyKey: 'cancel-pay-1',
+    receivedAt: '2030-01-01T11:00:03.000Z',
+    attempts: 1,
+    afterReservation: true,
+  };
+  t.same(first.json(), expected);
+  const repeat = await cancel(app, { ...cancellation(1), amount: 1 }, 'cancel-pay-1');
+  t.equal(repeat.statusCode, 200, 'a repeat is a success');
+  t.same(repeat.json(), { ...expected, attempts: 2 }, 'the first record, not the repeat body');
+
+  t.equal((await cancel(app, cancellation(2), 'cancel-pay-2')).statusCode, 201);
+  const list = (await app.inject({ method: 'GET', url: '/cancellations' })).json() as ReceivedCancellation[];
+  t.same(
+    list.map((r) => [r.idempotencyKey, r.attempts, r.afterReservation]),
+    [['cancel-pay-1', 2, true], ['cancel-pay-2', 1, false]],
+    'pay-2 was never reserved here: its cancellation says so',
+  );
+  t.same(
+    ((await app.inject({ method: 'GET', url: '/reservations' })).json() as ReceivedReservation[]).map((r) => r.idempotencyKey),
+    ['pay-1'],
+    'the reservations list holds reservations only',
+  );
+  t.same((await app.inject({ method: 'GET', url: '/reservations/pay-1/cancellation' })).json(), { ...expected, attempts: 2 });
+  t.equal((await app.inject({ method: 'GET', url: '/reservations/pay-404/cancellation' })).statusCode, 404);
+});
+
+t.test('cancellations: the key, the body and the path are checked, and a refusal keeps nothing', async (t) => {
+  const app = buildMockDataPlatform();
+  t.teardown(() => app.close());
+  const { reason: _, ...withoutReason } = cancellation(1);
+  for (const [why, body, key] of [
+    ['no Idempotency-Key', cancellation(1), undefined],
+    ['missing reason', withoutReason, 'cancel-pay-1'],
+    ['an unknown reason', { ...cancellation(1), reason: 'BORED' }, 'cancel-pay-1'],
+    ['no seats', { ...cancellation(1), seatNos: [] }, 'cancel-pay-1'],
+    ['a seat twice', { ...cancellation(1), seatNos: [1, 1] }, 'cancel-pay-1'],
+    ['seatNos as strings', { ...cancellation(1), seatNos: ['1'] }, 'cancel-pay-1'],
+    ['refundedAt not a date-time', { ...cancellation(1), refundedAt: 'today' }, 'cancel-pay-1'],
+    ["a reservation's body", reservation(1), 'cancel-pay-1'],
+  ] as const) {
+    t.equal((await cancel(app, body, key)).statusCode, 400, why);
+  }
+  const elsewhere = await cancel(app, cancellation(1), 'cancel-pay-1', 'pay-2');
+  t.equal(elsewhere.statusCode, 400, "another payment's path");
+  t.match(elsewhere.json(), { message: 'body/paymentId must be the paymentId of the path' });
+  t.same((await app.inject({ method: 'GET', url: '/cancellations' })).json(), [], 'nothing kept');
+});
+
+t.test('cancellations: fail the configured share with 503 like reservations, and keep only what succeeded', async (t) => {
+  const draws = [0.2, 0.9, 0.2];
+  const app = buildMockDataPlatform({ failureRate: 0.5, random: () => draws.shift() ?? 1 });
+  t.teardown(() => app.close());
+  t.equal((await cancel(app, cancellation(1), 'cancel-pay-1')).statusCode, 503);
+  t.equal((await app.inject({ method: 'GET', url: '/reservations/pay-1/cancellation' })).statusCode, 404, 'the failed request left no record');
+  t.equal((await cancel(app, cancellation(1), 'cancel-pay-1')).statusCode, 201, 'its retry is the first record');
+  t.equal((await cancel(app, cancellation(1), 'cancel-pay-1')).statusCode, 503, 'a repeat can fail too');
+  const [kept] = (await app.inject({ method: 'GET', url: '/cancellations' })).json() as ReceivedCancellation[];
+  t.equal(kept?.attempts, 3, 'every request counted');
 });

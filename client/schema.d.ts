@@ -439,7 +439,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Deliveries the data platform refused for good, with their last error */
+        /** Deliveries the data platform refused for good (reservations, and cancellations of refunded payments), with their last error */
         get: operations["listDeadLetters"];
         put?: never;
         post?: never;
@@ -458,7 +458,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Take a dead letter back for a fresh round of attempts, due now (concertctl dead-letters redrive) */
+        /** Take a payment's dead letter (its cancellation's if that is dead, else its reservation's) back for a fresh round of attempts, due now (concertctl dead-letters redrive) */
         post: operations["redriveDeadLetter"];
         delete?: never;
         options?: never;
@@ -3685,11 +3685,21 @@ export interface operations {
                      */
                     "application/json": {
                         paymentId: string;
+                        /**
+                         * @description Present on a refunded payment's cancellation; absent on a reservation
+                         * @enum {string}
+                         */
+                        kind?: "cancellation";
                         /** @description What is sent to the data platform */
                         payload: {
                             [key: string]: unknown;
                         };
                         attempts: number;
+                        /**
+                         * @description On a refunded payment's reservation only: its cancellation's status; past WAITING the reservation cannot be redriven
+                         * @enum {string}
+                         */
+                        cancellationStatus?: "WAITING" | "PENDING" | "SUCCEEDED" | "DEAD_LETTERED";
                         /** @description The last HTTP status; null when nothing answered */
                         lastStatus: number | null;
                         lastError: string | null;
@@ -3757,6 +3767,11 @@ export interface operations {
                      */
                     "application/json": {
                         paymentId: string;
+                        /**
+                         * @description Present when it was the payment's cancellation that was redriven
+                         * @enum {string}
+                         */
+                        kind?: "cancellation";
                         /** Format: date-time */
                         dueAt: string;
                     };
@@ -3810,7 +3825,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by the current state. Codes: NOT_DEAD_LETTERED */
+            /** @description Refused by the current state. Codes: NOT_DEAD_LETTERED, CANCELLATION_SENT */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -6,7 +6,7 @@ import type { SubscribeOptions } from '../../infra/eventstore/port.js';
 import { startTestSystem } from '../support/system.js';
 import { startTestApi, ADMIN_TOKEN } from '../support/api.js';
 import { seatStream } from '../../domains/reservation/seat.js';
-import { paymentStream } from '../../domains/payment/payment.js';
+import { payment, paymentStream } from '../../domains/payment/payment.js';
 import { deliveryStream } from '../../domains/dataplatform/delivery.js';
 import { foldStream } from '../../infra/inspect/fold.js';
 import { buildTrace, collectTrace } from '../../infra/inspect/saga-trace.js';
@@ -16,6 +16,8 @@ import { park } from '../../bus/parking.js';
 import { reactionSubscriber } from '../../bus/reactions.js';
 import { pointsStream } from '../../domains/point/wallet.js';
 import { switchablePlatform } from '../support/switchable-platform.js';
+import { buildMockDataPlatform } from '../../domains/dataplatform/mock-server.js';
+import { handleCommand } from '../../bus/command.js';
 
 
 t.test('the admin routes answer what concertctl answers: sagas, folded streams, dead letters and parked events with their redrives', async (t) => {
@@ -101,6 +103,57 @@ t.test('the admin routes answer what concertctl answers: sagas, folded streams, 
   t.same(state.received, [paymentId], 'delivered once');
   t.same((await api.inject({ method: 'GET', url: '/admin/dead-letters', headers: admin })).json(), []);
   t.match((await system.store.readStream(deliveryStream(paymentId)))[2]!.metadata, { by: 'console' }, 'the redrive says who asked');
+});
+
+t.test("the admin dead letters show a refunded payment's dead-lettered cancellation and redrive it; the saga's delivery is still its reservation's", async (t) => {
+  const platform = buildMockDataPlatform();
+  const state = { refusingCancellations: true };
+  platform.addHook('preHandler', async (request, reply) => {
+    if (request.method === 'POST' && request.url.endsWith('/cancellation') && state.refusingCancellations) {
+      return reply.code(422).send({ statusCode: 422, error: 'Unprocessable Entity', message: 'unknown reason' });
+    }
+  });
+  const system = await startTestSystem(t, { dataPlatform: platform });
+  const api = await startTestApi(t, system);
+  const admin = api.admin;
+  const schedule = await system.openSchedule(1, 100);
+  await system.charge('ana', 100);
+  const { paymentId, hold } = await system.holdAndPay(schedule, 'ana', 1);
+  await system.settle();
+  const now = system.clock.now().toISOString();
+  await handleCommand(system.store, payment, paymentStream(paymentId), { type: 'RequestRefund', data: { reason: 'USER', now } });
+  await handleCommand(system.store, payment, paymentStream(paymentId), { type: 'CompleteRefund', data: { now } });
+  await system.settle();
+  await api.settle();
+
+  const letters = await api.inject({ method: 'GET', url: '/admin/dead-letters', headers: admin });
+  t.equal(letters.statusCode, 200, letters.body);
+  t.same(letters.json(), [
+    {
+      paymentId,
+      kind: 'cancellation',
+      payload: { paymentId, reservationId: hold.reservationId, userId: 'ana', scheduleId: schedule.scheduleId, seatNos: [1], amount: 100, refundedAt: now, reason: 'USER' },
+      attempts: 1,
+      lastStatus: 422,
+      lastError: 'HTTP 422: {"statusCode":422,"error":"Unprocessable Entity","message":"unknown reason"}',
+      deadLetteredAt: now,
+    },
+  ], 'only the cancellation: the reservation was delivered');
+  const saga = (await api.inject({ method: 'GET', url: `/admin/sagas/${paymentId}`, headers: admin })).json() as { outcome: { delivery: string } };
+  t.equal(saga.outcome.delivery, 'SUCCEEDED', "the saga's delivery is the reservation's, not its cancellation's dead letter");
+
+  state.refusingCancellations = false;
+  const redrive = await api.inject({ method: 'POST', url: `/admin/dead-letters/${paymentId}/redrive`, headers: admin });
+  t.equal(redrive.statusCode, 200, redrive.body);
+  t.same(redrive.json(), { paymentId, kind: 'cancellation', dueAt: now }, 'the cancellation, due now');
+  await system.settle();
+  t.same((await system.store.readStream(deliveryStream(paymentId))).slice(-2).map((e) => [e.type, (e.data as { kind?: string }).kind]), [
+    ['DeliveryRedriven', 'cancellation'],
+    ['DeliverySucceeded', 'cancellation'],
+  ]);
+  t.same((await api.inject({ method: 'GET', url: '/admin/dead-letters', headers: admin })).json(), []);
+  const again = await api.inject({ method: 'POST', url: `/admin/dead-letters/${paymentId}/redrive`, headers: admin });
+  t.match(again.json(), { statusCode: 409, code: 'NOT_DEAD_LETTERED' }, 'nothing dead-lettered left: the reservation is not');
 });
 
 /** Frames of a live tail, read over a real socket as a browser would. */

@@ -7,6 +7,9 @@ import { sign } from '../../domains/queue/token.js';
 import { holdSeat } from '../../domains/reservation/hold-seat.js';
 import { seatStream } from '../../domains/reservation/seat.js';
 import { park } from '../../bus/parking.js';
+import { handleCommand } from '../../bus/command.js';
+import { delivery, deliveryStream } from '../../domains/dataplatform/delivery.js';
+import { randomUUID } from 'node:crypto';
 import { reactionSubscriber } from '../../bus/reactions.js';
 import { examples } from '../../infra/http/examples.js';
 import type { ErrorExample } from '../../infra/http/schemas.js';
@@ -281,6 +284,24 @@ t.test('every documented error answer, asked for through the typed client, is th
         await system.charge('dee', 100);
         const { paymentId } = await system.holdAndPay(own, 'dee', 1);
         await system.settle();
+        return client.POST('/admin/dead-letters/{paymentId}/redrive', { ...admin, params: { path: { paymentId } } });
+      },
+      CANCELLATION_SENT: async () => {
+        // A reservation the platform refused for good, then refunded: its cancellation is due, so the reservation stays dead.
+        const paymentId = randomUUID();
+        const stream = deliveryStream(paymentId);
+        const now = system.clock.now().toISOString();
+        const ref = { paymentId, reservationId: randomUUID(), userId: 'dee', scheduleId: 's1', amount: 100 };
+        const policy = { maxAttempts: 3, baseMs: 1000, maxMs: 60_000 };
+        await handleCommand(system.store, delivery, stream, { type: 'Schedule', data: { payload: { ...ref, concertId: 'c1', seatNo: 1, paidAt: now }, dueAt: now } });
+        await handleCommand(system.store, delivery, stream, {
+          type: 'RecordAttempt',
+          data: { attempt: 1, outcome: { ok: false, status: 400, error: 'HTTP 400' }, now, jitter: 0, policy },
+        });
+        await handleCommand(system.store, delivery, stream, {
+          type: 'ScheduleCancellation',
+          data: { payload: { ...ref, seatNos: [1], refundedAt: now, reason: 'USER' }, dueAt: now },
+        });
         return client.POST('/admin/dead-letters/{paymentId}/redrive', { ...admin, params: { path: { paymentId } } });
       },
       ...adminRefused(

@@ -290,6 +290,44 @@ t.test('deliveries: attempts, success, dead letters and redrives', async (t) => 
   t.match(project(deliveries, events).get('p1'), { status: 'SUCCEEDED', attempts: 1, redrives: 1, lastError: null, deliveredAt: '2030-01-01T11:00:00.000Z' });
 });
 
+t.test('deliveries: a cancellation is a document of its own, WAITING until its reservation ends', async (t) => {
+  const e = history();
+  const payload = { paymentId: 'p1', reservationId: 'r1', userId: 'ana', concertId: 'c1', scheduleId: 's1', seatNo: 2, amount: 100, paidAt: '2030-01-01T10:00:00.000Z' };
+  const cancellation = { paymentId: 'p1', reservationId: 'r1', userId: 'ana', scheduleId: 's1', seatNos: [2], amount: 100, refundedAt: '2030-01-01T10:05:00.000Z', reason: 'USER' };
+  const events = [
+    e('DeliveryScheduled', { paymentId: 'p1', payload, dueAt: '2030-01-01T10:00:00.000Z' }),
+    e('CancellationDeferred', { paymentId: 'p1', payload: cancellation, deferredAt: '2030-01-01T10:05:00.000Z' }),
+  ];
+  const reservationDoc = project(deliveries, events).get('p1');
+  t.same(project(deliveries, events).get('cancel-p1'), {
+    id: 'cancel-p1',
+    paymentId: 'p1',
+    kind: 'cancellation',
+    status: 'WAITING',
+    attempts: 0,
+    dueAt: null,
+    lastStatus: null,
+    lastError: null,
+    scheduledAt: '2030-01-01T10:05:00.000Z',
+    deliveredAt: null,
+    deadLetteredAt: null,
+    redrives: 0,
+  });
+  events.push(
+    e('DeliverySucceeded', { paymentId: 'p1', attempt: 1, status: 201, deliveredAt: '2030-01-01T10:06:00.000Z' }),
+    e('DeliveryScheduled', { paymentId: 'p1', kind: 'cancellation', payload: cancellation, dueAt: '2030-01-01T10:06:00.000Z' }),
+  );
+  t.match(project(deliveries, events).get('cancel-p1'), { status: 'PENDING', dueAt: '2030-01-01T10:06:00.000Z', scheduledAt: '2030-01-01T10:05:00.000Z' }, 'due once the reservation succeeded');
+  events.push(
+    e('DeliveryAttemptFailed', { paymentId: 'p1', kind: 'cancellation', attempt: 1, status: 503, error: 'HTTP 503', retryAt: '2030-01-01T10:06:01.000Z', payload: cancellation }),
+    e('DeliveryDeadLettered', { paymentId: 'p1', kind: 'cancellation', attempts: 2, status: 422, error: 'HTTP 422', deadLetteredAt: '2030-01-01T10:06:01.000Z' }),
+  );
+  const docs = project(deliveries, events);
+  t.match(docs.get('cancel-p1'), { kind: 'cancellation', status: 'DEAD_LETTERED', attempts: 2, lastStatus: 422, deadLetteredAt: '2030-01-01T10:06:01.000Z' });
+  t.same(docs.get('p1'), { ...reservationDoc, status: 'SUCCEEDED', attempts: 1, dueAt: null, lastStatus: 201, deliveredAt: '2030-01-01T10:06:00.000Z' }, "the reservation's document as before, untouched by its cancellation");
+  t.notOk('kind' in docs.get('p1')!, 'and with no kind');
+});
+
 t.test('saga traces gather one payment across streams and leave other sagas out', async (t) => {
   const e = history();
   const paymentId = paymentIdFor('r1');

@@ -37,15 +37,16 @@ export function Failures({ onUnauthorized }) {
           <thead><tr><th>Payment</th><th>User</th><th>Attempts</th><th>Last error</th><th>Dead-lettered</th><th></th></tr></thead>
           <tbody>
             ${letters.value.map(
-              (letter) => html`<tr key=${letter.paymentId} data-payment=${letter.paymentId}>
-                <td><a href="#sagas/${letter.paymentId}">${letter.paymentId}</a></td>
+              // A refunded payment may have two letters: its reservation's and its cancellation's.
+              (letter) => html`<tr key=${`${letter.kind ?? 'reservation'}-${letter.paymentId}`} data-payment=${letter.paymentId} data-kind=${letter.kind ?? 'reservation'}>
+                <td><a href="#sagas/${letter.paymentId}">${letter.paymentId}</a>${letter.kind === 'cancellation' ? ' (cancellation)' : ''}</td>
                 <td>${letter.payload.userId}</td>
                 <td>${letter.attempts}</td>
                 <td>${letter.lastStatus ?? 'no answer'} ${letter.lastError ?? ''}</td>
                 <td>${time(letter.deadLetteredAt)}</td>
                 <td>
-                  <button type="button" onClick=${() =>
-                    redrive(`/admin/dead-letters/${encodeURIComponent(letter.paymentId)}/redrive`, (r) => `Redriven ${r.paymentId}: due ${time(r.dueAt)}; the dataplatform service sends it again.`)}>
+                  <button type="button" disabled=${letter.cancellationStatus !== undefined && letter.cancellationStatus !== 'WAITING'} title=${letter.cancellationStatus ? `its cancellation is ${letter.cancellationStatus}` : ''} onClick=${() =>
+                    redrive(`/admin/dead-letters/${encodeURIComponent(letter.paymentId)}/redrive`, (r) => `Redriven ${r.paymentId}${r.kind ? ' (its cancellation)' : ''}: due ${time(r.dueAt)}; the dataplatform service sends it again.`)}>
                     Redrive
                   </button>
                 </td>

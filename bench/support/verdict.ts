@@ -4,7 +4,7 @@ import { checkInvariants, type InvariantResult } from '../../infra/invariants.js
 import { replayCheck } from '../../infra/cli/replay-check.js';
 import { definitions } from '../../infra/inspect/definitions.js';
 import { openStores } from '../../infra/stores.js';
-import type { ReceivedReservation } from '../../domains/dataplatform/mock-server.js';
+import type { ReceivedCancellation, ReceivedReservation } from '../../domains/dataplatform/mock-server.js';
 import { markdownTable } from './table.js';
 
 /**
@@ -22,6 +22,14 @@ export async function receiverEffects(mockUrl: string): Promise<Array<{ paymentI
   const effects = new Map<string, number>();
   for (const record of records) effects.set(record.paymentId, (effects.get(record.paymentId) ?? 0) + 1);
   return [...effects].map(([paymentId, count]) => ({ paymentId, effects: count }));
+}
+
+/** The cancellations the mock data platform kept, one record per key, for invariant 7's data-platform half (a payment cancelled under two keys shows twice). */
+export async function receiverCancellations(mockUrl: string): Promise<Array<{ paymentId: string; effects: number; afterReservation: boolean }>> {
+  const response = await fetch(`${mockUrl}/cancellations`);
+  if (!response.ok) throw new Error(`the mock data platform answered ${response.status}`);
+  const records = (await response.json()) as ReceivedCancellation[];
+  return records.map((record) => ({ paymentId: record.paymentId, effects: 1, afterReservation: record.afterReservation }));
 }
 
 /** The largest lag behind the head among every checkpointed subscriber, as the system's /health reports it. */
@@ -85,7 +93,12 @@ export interface Verdict {
 /** Runs the checker on a stopped system's data directory (so every checkpoint has been committed). */
 export async function checkStore(
   dataDir: string,
-  options: { receiver?: Array<{ paymentId: string; effects: number }>; replay: boolean; graceMs?: number },
+  options: {
+    receiver?: Array<{ paymentId: string; effects: number }>;
+    receivedCancellations?: Array<{ paymentId: string; effects: number; afterReservation: boolean }>;
+    replay: boolean;
+    graceMs?: number;
+  },
 ): Promise<Verdict> {
   const config = loadConfig({ DATA_DIR: dataDir });
   const stores = await openStores(config);
@@ -95,6 +108,7 @@ export async function checkStore(
       now: new Date(),
       graceMs: options.graceMs,
       receiver: options.receiver,
+      receivedCancellations: options.receivedCancellations,
       replay: options.replay
         ? async () => {
             const started = performance.now();

@@ -3,8 +3,6 @@ import { sagaStore } from './saga-store.js';
 import { cli, jsonLines } from './cli.js';
 import { deliveryStream } from '../../domains/dataplatform/delivery.js';
 import { buildMockDataPlatform } from '../../domains/dataplatform/mock-server.js';
-import { payment, paymentStream } from '../../domains/payment/payment.js';
-import { handleCommand } from '../../bus/command.js';
 import { startTestSystem } from '../support/system.js';
 
 interface Letter {
@@ -82,9 +80,7 @@ t.test("a refunded payment's cancellation dead-lettered: listed as one, redriven
   await system.charge('eve', 100);
   const { paymentId } = await system.holdAndPay(schedule, 'eve', 1);
   await system.settle();
-  const now = system.clock.now().toISOString();
-  await handleCommand(system.store, payment, paymentStream(paymentId), { type: 'RequestRefund', data: { reason: 'USER', now } });
-  await handleCommand(system.store, payment, paymentStream(paymentId), { type: 'CompleteRefund', data: { now } });
+  await system.refundPayment(paymentId);
   await system.settle();
   t.same(await system.streamTypes(deliveryStream(paymentId)), ['DeliveryScheduled', 'DeliveryDeadLettered', 'DeliveryScheduled', 'DeliveryDeadLettered']);
 

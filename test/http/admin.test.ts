@@ -6,7 +6,7 @@ import type { SubscribeOptions } from '../../infra/eventstore/port.js';
 import { startTestSystem } from '../support/system.js';
 import { startTestApi, ADMIN_TOKEN } from '../support/api.js';
 import { seatStream } from '../../domains/reservation/seat.js';
-import { payment, paymentStream } from '../../domains/payment/payment.js';
+import { paymentStream } from '../../domains/payment/payment.js';
 import { deliveryStream } from '../../domains/dataplatform/delivery.js';
 import { foldStream } from '../../infra/inspect/fold.js';
 import { buildTrace, collectTrace } from '../../infra/inspect/saga-trace.js';
@@ -17,7 +17,6 @@ import { reactionSubscriber } from '../../bus/reactions.js';
 import { pointsStream } from '../../domains/point/wallet.js';
 import { switchablePlatform } from '../support/switchable-platform.js';
 import { buildMockDataPlatform } from '../../domains/dataplatform/mock-server.js';
-import { handleCommand } from '../../bus/command.js';
 
 
 t.test('the admin routes answer what concertctl answers: sagas, folded streams, dead letters and parked events with their redrives', async (t) => {
@@ -121,8 +120,7 @@ t.test("the admin dead letters show a refunded payment's dead-lettered cancellat
   const { paymentId, hold } = await system.holdAndPay(schedule, 'ana', 1);
   await system.settle();
   const now = system.clock.now().toISOString();
-  await handleCommand(system.store, payment, paymentStream(paymentId), { type: 'RequestRefund', data: { reason: 'USER', now } });
-  await handleCommand(system.store, payment, paymentStream(paymentId), { type: 'CompleteRefund', data: { now } });
+  await system.refundPayment(paymentId);
   await system.settle();
   await api.settle();
 

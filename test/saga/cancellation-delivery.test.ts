@@ -2,24 +2,13 @@ import t from 'tap';
 import { startTestSystem, assertInvariants, type TestSystem } from '../support/system.js';
 import { buildMockDataPlatform } from '../../domains/dataplatform/mock-server.js';
 import { deliveryStream } from '../../domains/dataplatform/delivery.js';
-import { payment, paymentStream } from '../../domains/payment/payment.js';
-import type { RefundReason } from '../../domains/payment/events.js';
+import { paymentStream } from '../../domains/payment/payment.js';
 import { holdSeats } from '../../domains/reservation/hold-seat.js';
 import { requestPayment } from '../../domains/payment/request-payment.js';
-import { handleCommand } from '../../bus/command.js';
 import { redriveDelivery } from '../../infra/inspect/dead-letters.js';
 
-/**
- * The data platform's half of a cancellation over the real services: the
- * payment's own step (RefundRequested, then PaymentRefunded) is driven through
- * the payment decider here, as the refund saga drives it; the dataplatform
- * service does the rest.
- */
-async function refund(system: TestSystem, paymentId: string, reason: RefundReason = 'USER') {
-  const now = system.clock.now().toISOString();
-  await handleCommand(system.store, payment, paymentStream(paymentId), { type: 'RequestRefund', data: { reason, now } });
-  await handleCommand(system.store, payment, paymentStream(paymentId), { type: 'CompleteRefund', data: { now } });
-}
+// The payment's own step of each refund (RefundRequested, then PaymentRefunded) is
+// system.refundPayment, as the refund saga takes it; the dataplatform service does the rest.
 
 /** The mock data platform, with every POST noted in order and the reservations answered `reservations` until told otherwise. */
 function platformAnswering(reservations: 503 | 400) {
@@ -62,7 +51,7 @@ t.test('refunded while its reservation is being retried: the cancellation waits,
   t.same(await system.streamTypes(paymentStream(paymentId)), ['PaymentRequested', 'PaymentCompleted']);
   t.same(await deliveryLog(system, paymentId), ['DeliveryScheduled', 'DeliveryAttemptFailed'], 'the reservation is being retried');
 
-  await refund(system, paymentId);
+  await system.refundPayment(paymentId);
   const refundedAt = system.clock.now().toISOString();
   await system.settle();
   t.same(await deliveryLog(system, paymentId), ['DeliveryScheduled', 'DeliveryAttemptFailed', 'CancellationDeferred'], 'the cancellation waits');
@@ -127,7 +116,7 @@ t.test('refunded after its reservation was delivered: the cancellation is due at
   await system.charge('ana', 100);
   const { paymentId } = await system.holdAndPay(schedule, 'ana', 1);
   await system.settle();
-  await refund(system, paymentId, 'SCHEDULE_CANCELLED');
+  await system.refundPayment(paymentId, 'SCHEDULE_CANCELLED');
   await system.settle();
   t.same(await deliveryLog(system, paymentId), ['DeliveryScheduled', 'DeliverySucceeded', 'DeliveryScheduled/cancellation', 'DeliverySucceeded/cancellation']);
   t.match(await system.receivedCancellations(), [{ paymentId, seatNos: [1], reason: 'SCHEDULE_CANCELLED', afterReservation: true }]);
@@ -143,7 +132,7 @@ t.test('refunded after its reservation was dead-lettered: the cancellation still
   const { paymentId } = await system.holdAndPay(schedule, 'ana', 1);
   await system.settle();
   t.same(await deliveryLog(system, paymentId), ['DeliveryScheduled', 'DeliveryDeadLettered']);
-  await refund(system, paymentId);
+  await system.refundPayment(paymentId);
   await system.settle();
   t.same(await deliveryLog(system, paymentId), ['DeliveryScheduled', 'DeliveryDeadLettered', 'DeliveryScheduled/cancellation', 'DeliverySucceeded/cancellation']);
   t.match(await system.receivedCancellations(), [{ paymentId, afterReservation: false }], 'the platform never got the reservation');

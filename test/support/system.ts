@@ -13,6 +13,9 @@ import { issueToken } from '../../domains/queue/issue-token.js';
 import { holdSeat } from '../../domains/reservation/hold-seat.js';
 import { chargePoints } from '../../domains/point/charge-points.js';
 import { requestPayment } from '../../domains/payment/request-payment.js';
+import { payment, paymentStream } from '../../domains/payment/payment.js';
+import type { RefundReason } from '../../domains/payment/events.js';
+import { handleCommand } from '../../bus/command.js';
 import { checkInvariants } from '../../infra/invariants.js';
 import { replayCheck } from '../../infra/cli/replay-check.js';
 import type { RecordedEvent } from '../../infra/eventstore/port.js';
@@ -197,6 +200,16 @@ export async function startTestSystem(t: Test, options: TestSystemOptions = {}) 
     invariants,
     issueToken: (userId: string) => issueToken(store, userId, clock.now()),
     charge: (userId: string, amount: number, key?: string) => chargePoints(store, userId, amount, clock.now(), key),
+    /**
+     * The payment's own two steps of a refund, RefundRequested then
+     * PaymentRefunded, through its decider at the clock's now: what the refund
+     * saga ends in, for tests of what follows a refund.
+     */
+    async refundPayment(paymentId: string, reason: RefundReason = 'USER') {
+      const now = clock.now().toISOString();
+      await handleCommand(store, payment, paymentStream(paymentId), { type: 'RequestRefund', data: { reason, now } });
+      await handleCommand(store, payment, paymentStream(paymentId), { type: 'CompleteRefund', data: { now } });
+    },
     /** Forget every reaction and timer checkpoint and restart: every event is delivered again. */
     async redeliverEverything() {
       await stop();

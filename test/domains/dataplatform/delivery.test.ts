@@ -239,7 +239,7 @@ t.test('cancellations', async (t) => {
       .then([deadLettered(3, 503, 'HTTP 503', t2), due(t2)], 'out of attempts too');
   });
 
-  t.test('a waiting cancellation stays waiting through the reservation’s retries', async (t) => {
+  t.test("a waiting cancellation stays waiting through the reservation's retries", async (t) => {
     given(t, delivery, [scheduled, deferred])
       .when(record(1, { ok: false, status: 503, error: 'HTTP 503' }, t1))
       .then([failed(1, '2030-01-01T10:00:01.500Z')]);

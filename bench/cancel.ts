@@ -31,7 +31,7 @@ import { prepareHolds, type PreparedHold } from './support/saga-prepare.js';
 import { paymentsSince, waitUntilReady } from './support/saga-phase.js';
 import { startSystem, type SystemProcess } from './support/system-process.js';
 import { formatCount, markdownTable } from './support/table.js';
-import { allHold, checkStore, receiverEffects, settledText, verdictSection, waitUntilSettled } from './support/verdict.js';
+import { allHold, checkStore, receiverCancellations, receiverEffects, settledText, verdictSection, waitUntilSettled } from './support/verdict.js';
 
 const env = process.env;
 const knobs = {
@@ -141,16 +141,18 @@ async function main(): Promise<void> {
       const ends = await paymentsAfterCancel(store);
       const receiver = await receiverEffects(system.mockUrl);
       const cancellations = await receivedCancellations(system.mockUrl);
+      // Each record, for invariant 7's data-platform half: one per refunded payment, after its reservation.
+      const cancellationRecords = cancellations ? await receiverCancellations(system.mockUrl) : undefined;
       await store.close();
       const stopCode = await system.stop();
-      run = { readyMs, sellMs, sold, completed, delivered, answerMs, answerStatus: answerBody.status, done, cancelMs, tail, ends, receiver, cancellations, stopCode };
+      run = { readyMs, sellMs, sold, completed, delivered, answerMs, answerStatus: answerBody.status, done, cancelMs, tail, ends, receiver, cancellations, cancellationRecords, stopCode };
     } finally {
       await store.close();
       await system.stop();
     }
 
     log('checking the invariants on the stopped system');
-    const verdict = await checkStore(dir, { receiver: run.receiver, replay: true });
+    const verdict = await checkStore(dir, { receiver: run.receiver, receivedCancellations: run.cancellationRecords, replay: true });
     const receiverKept = run.receiver.reduce((sum, r) => sum + r.effects, 0);
     const rows = [
       ['seats sold (payments COMPLETED)', formatCount(run.completed)],

@@ -9,8 +9,10 @@
  * payment refunded, `refundsPending` back to 0), with the largest
  * `refundsPending` seen on the way; then what the mock data platform
  * received (each reservation once, then each cancellation once, after it),
- * and the invariants over the stopped system's store. Writes
- * bench/results/cancel.md.
+ * and the invariants over the stopped system's store. Baseline, in the same
+ * run: as many raw SQLite INSERTs as the cancellation appended events, one
+ * transaction each at the store's durability (FULL), into the store's own
+ * table. Writes bench/results/cancel.md.
  *
  * Knobs (environment variables, defaults in brackets):
  *   CANCEL_SEATS       [1000]    seats sold, one per fan (the schedule has 1,000 seats)
@@ -30,7 +32,8 @@ import { reportHeading } from './support/report.js';
 import { prepareHolds, type PreparedHold } from './support/saga-prepare.js';
 import { paymentsSince, waitUntilReady } from './support/saga-phase.js';
 import { startSystem, type SystemProcess } from './support/system-process.js';
-import { formatCount, markdownTable } from './support/table.js';
+import { rawAppends } from './support/raw-sqlite.js';
+import { formatCount, formatRatio, markdownTable } from './support/table.js';
 import { allHold, checkStore, receiverCancellations, receiverEffects, settledText, verdictSection, waitUntilSettled } from './support/verdict.js';
 
 const env = process.env;
@@ -129,6 +132,7 @@ async function main(): Promise<void> {
       const delivered = (await receiverEffects(system.mockUrl)).length;
       log(`${formatCount(completed)} payments completed and ${formatCount(delivered)} delivered in ${(sellMs / 1000).toFixed(1)} s (${settledText(sold, knobs.timeoutMs)})`);
 
+      const headBeforeCancel = (await store.headPosition()) ?? 0n;
       const cancelStarted = performance.now();
       const answer = await fetch(`${system.url}/schedules/${scheduleId}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${system.adminToken}` } });
       const answerMs = performance.now() - cancelStarted;
@@ -137,6 +141,7 @@ async function main(): Promise<void> {
       const done = await untilCancelled(system, concertId, scheduleId, knobs.timeoutMs);
       const cancelMs = answerMs + done.ms;
       log(`${done.cancelled ? 'CANCELLED' : 'NOT cancelled'} ${(cancelMs / 1000).toFixed(1)} s after the request (refundsPending at most ${done.mostPending})`);
+      const cancelEvents = Number(((await store.headPosition()) ?? 0n) - headBeforeCancel);
       const tail = await waitUntilSettled(dir, system.url, knobs.timeoutMs);
       const ends = await paymentsAfterCancel(store);
       const receiver = await receiverEffects(system.mockUrl);
@@ -145,12 +150,16 @@ async function main(): Promise<void> {
       const cancellationRecords = cancellations ? await receiverCancellations(system.mockUrl) : undefined;
       await store.close();
       const stopCode = await system.stop();
-      run = { readyMs, sellMs, sold, completed, delivered, answerMs, answerStatus: answerBody.status, done, cancelMs, tail, ends, receiver, cancellations, cancellationRecords, stopCode };
+      run = { readyMs, sellMs, sold, completed, delivered, answerMs, answerStatus: answerBody.status, done, cancelMs, cancelEvents, tail, ends, receiver, cancellations, cancellationRecords, stopCode };
     } finally {
       await store.close();
       await system.stop();
     }
 
+    // The system is stopped: the baseline has the machine to itself, as the cancellation had.
+    const rawPerSecond = await rawAppends(join(dir, 'raw-baseline.db'), 'FULL', 64, run.cancelEvents, 1);
+    const cancelPerSecond = (run.cancelEvents * 1000) / run.cancelMs;
+    log(`cancellation appended ${formatCount(run.cancelEvents)} events at ${formatCount(cancelPerSecond)}/s; raw SQLite ${formatCount(rawPerSecond)}/s`);
     log('checking the invariants on the stopped system');
     const verdict = await checkStore(dir, { receiver: run.receiver, receivedCancellations: run.cancellationRecords, replay: true });
     const receiverKept = run.receiver.reduce((sum, r) => sum + r.effects, 0);
@@ -159,6 +168,10 @@ async function main(): Promise<void> {
       ['reservations received by the mock data platform before the cancel', formatCount(run.delivered)],
       ['POST /schedules/:id/cancel answered', `202 ${run.answerStatus ?? ''} in ${run.answerMs.toFixed(0)} ms`],
       ['request → schedule reads CANCELLED', run.done.cancelled ? `${(run.cancelMs / 1000).toFixed(2)} s` : `NOT within ${(knobs.timeoutMs / 1000).toFixed(0)} s`],
+      [
+        'events appended until CANCELLED, per second (vs raw SQLite INSERTs, 1/tx, FULL)',
+        `${formatCount(run.cancelEvents)} events, ${formatCount(cancelPerSecond)}/s vs ${formatCount(rawPerSecond)}/s raw: ${formatRatio(cancelPerSecond / rawPerSecond)}`,
+      ],
       ['largest refundsPending seen (polled every 100 ms)', formatCount(run.done.mostPending)],
       ['RefundRequested / PointsRefunded / PaymentRefunded after the cancel', `${formatCount(run.ends.refundRequested)} / ${formatCount(run.ends.pointsRefunded)} / ${formatCount(run.ends.paymentRefunded)}`],
       ['SeatWithdrawn / SeatReleased after the cancel', `${formatCount(run.ends.withdrawn)} / ${formatCount(run.ends.released)}`],

@@ -26,9 +26,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EventFilter, Metadata } from '../infra/eventstore/port.js';
+import type { EventFilter } from '../infra/eventstore/port.js';
 import { SqliteEventStore, type SqliteSynchronous } from '../infra/eventstore/sqlite.js';
 import type { AppendAck } from './support/append-child.js';
+import { benchEvent, EVENT_TYPES, rawAppends, streamOf } from './support/raw-sqlite.js';
 import { choices, integer, integers } from './support/knobs.js';
 import { describeMachine, loadAverage, machineLines } from './support/machine.js';
 import { distribution, type Distribution } from './support/percentiles.js';
@@ -49,29 +50,8 @@ const knobs = {
   pollMs: integer(env, 'EVENTSTORE_POLL_MS', 20, 1),
 };
 
-/** Ten event types in turn, so a filter on one of them matches about 10% of the events. */
-const EVENT_TYPES = Array.from({ length: 10 }, (_, i) => `BenchEvent${i}`);
 const FILTERED_TYPE = EVENT_TYPES[3]!;
 const PAGE = 1000;
-
-interface BenchEvent {
-  id: string;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: Metadata;
-}
-
-/** The same event, id included, for the store and for the raw inserts: both pay for a UUID and two JSON.stringify. */
-function benchEvent(writer: number, n: number): BenchEvent {
-  return {
-    id: randomUUID(),
-    type: EVENT_TYPES[n % EVENT_TYPES.length]!,
-    data: { writer, n, scheduleId: `schedule-${writer % 7}`, seatNo: n, userId: `user-${writer}`, amount: 50_000 },
-    metadata: { correlationId: `payment-${writer}-${n}`, causationId: `command-${writer}-${n}` },
-  };
-}
-
-const streamOf = (writer: number) => `bench-${writer}`;
 
 /** How many appends each writer makes so that together they make exactly `total`. */
 const shareOf = (writer: number, writers: number, total: number) =>
@@ -94,49 +74,6 @@ async function storeAppends(file: string, synchronous: SqliteSynchronous, writer
     return perSecond(total, ms);
   } finally {
     await store.close();
-  }
-}
-
-/** The store creates the schema, so the baseline writes to exactly the tables and indexes the store uses. */
-async function openRaw(file: string, synchronous: SqliteSynchronous): Promise<Database.Database> {
-  await new SqliteEventStore({ file, synchronous }).close();
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${synchronous}`);
-  return db;
-}
-
-/** Raw inserts, `batch` per transaction (1: every insert is its own transaction), over the same number of streams. */
-async function rawAppends(file: string, synchronous: SqliteSynchronous, streams: number, total: number, batch: number) {
-  const db = await openRaw(file, synchronous);
-  try {
-    const insert = db.prepare(
-      `INSERT INTO events (id, stream_id, revision, type, data, metadata, created)
-       VALUES (@id, @stream_id, @revision, @type, @data, @metadata, @created)`,
-    );
-    const insertOne = (i: number) => {
-      const writer = i % streams;
-      const n = Math.floor(i / streams);
-      const event = benchEvent(writer, n);
-      insert.run({
-        id: event.id,
-        stream_id: streamOf(writer),
-        revision: n,
-        type: event.type,
-        data: JSON.stringify(event.data),
-        metadata: JSON.stringify(event.metadata),
-        created: Date.now(),
-      });
-    };
-    const insertMany = db.transaction((from: number, to: number) => {
-      for (let i = from; i < to; i++) insertOne(i);
-    });
-    const start = performance.now();
-    if (batch === 1) for (let i = 0; i < total; i++) insertOne(i);
-    else for (let i = 0; i < total; i += batch) insertMany(i, Math.min(total, i + batch));
-    return perSecond(total, performance.now() - start);
-  } finally {
-    db.close();
   }
 }
 

@@ -36,7 +36,9 @@ t.test('invariant 7 holds for a refund done in order: the seat released, the poi
   await store.append('payment-p-1', [refunded]);
   t.match(await seven(store), { ok: true, counts: { refunded: 1 } });
   const results = await checkInvariants(store, { now: new Date(at) });
-  t.same(results.filter((result) => !result.ok && result.id !== 5).map((result) => result.id), [], 'and the others accept a REFUNDED payment (5 needs a delivery)');
+  // 5 and 7's data-platform half need deliveries, which this log has none of.
+  const needDelivery = (result: { id: number; name: string }) => result.id === 5 || result.name.startsWith('the data platform');
+  t.same(results.filter((result) => !result.ok && !needDelivery(result)).map((result) => result.id), [], 'and the others accept a REFUNDED payment');
 });
 
 t.test('invariant 7 fails for a REFUNDED payment whose seat stays reserved or whose points never came back', async (t) => {

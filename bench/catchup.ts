@@ -14,11 +14,15 @@
  *   CATCHUP_SCAN_RUNS   [3]        rounds of the raw scan; the median counts
  *   CONSUMER_MAX_BATCH  [500]      the system's own knob: events per batch
  *   CATCHUP_CPU_PROFILE [0]        1: run the catch-up under `node --cpu-prof` and list its hottest functions
+ *
+ * bench/catchup-notes.md, written by hand (what changed since the last
+ * result, and the profile before it), is copied into the report after the
+ * figures.
  */
 import Database from 'better-sqlite3';
 import { fork } from 'node:child_process';
 import { profileSection } from './support/cpu-profile.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +44,8 @@ const knobs = {
   maxBatch: integer(env, 'CONSUMER_MAX_BATCH', 500, 1),
 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
+/** From dist/bench/, where this runs, to the sources' bench/. */
+const NOTES = fileURLToPath(new URL('../../bench/catchup-notes.md', import.meta.url));
 const mb = (bytes: number) => bytes / 2 ** 20;
 /** CPU seconds (user + system) this process spent since `since`: unlike wall time, barely moved by other work on the machine. */
 const cpuSeconds = (since: NodeJS.CpuUsage) => {
@@ -168,6 +174,7 @@ async function main(): Promise<void> {
         ],
       ),
       '',
+      ...(existsSync(NOTES) ? [readFileSync(NOTES, 'utf8').trim(), ''] : []),
       ...(profileDir ? [profileSection(profileDir, '## Where the catch-up process spends its CPU'), ''] : []),
     ].join('\n');
     writeFileSync(fileURLToPath(new URL('../../bench/results/catchup.md', import.meta.url)), report);

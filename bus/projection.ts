@@ -25,10 +25,24 @@ export type AnyProjection = Projection<Doc>;
  * harmless per document, whatever the batch boundaries.
  */
 export function project(projection: AnyProjection, events: readonly RecordedEvent[], stored: ReadonlyMap<string, Stamped>): DocChange[] {
+  const relevant = relevantTo(projection, events);
+  return evolveAll(projection, relevant, relevant.map((event) => projection.ids(event)), stored);
+}
+
+/** Each projection's event types as a set, looked up for every event of a catch-up. */
+const typeSets = new WeakMap<AnyProjection, ReadonlySet<string>>();
+
+function relevantTo(projection: AnyProjection, events: readonly RecordedEvent[]): RecordedEvent[] {
+  let types = typeSets.get(projection);
+  if (!types) typeSets.set(projection, (types = new Set(projection.eventTypes)));
+  return events.filter((event) => types.has(event.type));
+}
+
+/** `project`, given the ids each event touches. */
+function evolveAll(projection: AnyProjection, events: readonly RecordedEvent[], idsOf: readonly string[][], stored: ReadonlyMap<string, Stamped>): DocChange[] {
   const working = new Map<string, { doc: Doc | null; position: Position; existed: boolean }>();
-  for (const event of events) {
-    if (!projection.eventTypes.includes(event.type)) continue;
-    for (const id of projection.ids(event)) {
+  for (const [i, event] of events.entries()) {
+    for (const id of idsOf[i]!) {
       let current = working.get(id);
       if (!current) {
         const found = stored.get(id);
@@ -47,14 +61,17 @@ export function project(projection: AnyProjection, events: readonly RecordedEven
   });
 }
 
-/** Reads the stamped documents a batch touches, in one look-up, and returns the batch's changes. */
+/**
+ * Reads the stamped documents a batch touches, in one look-up, and returns
+ * the batch's changes. The collection is declared by the caller, once (the
+ * projector at its start, a rebuild when it stages it), not on every batch.
+ */
 export async function changesOf(reads: ReadStore, projection: AnyProjection, events: readonly RecordedEvent[]): Promise<DocChange[]> {
-  const relevant = events.filter((event) => projection.eventTypes.includes(event.type));
+  const relevant = relevantTo(projection, events);
   if (relevant.length === 0) return [];
-  const ids = relevant.flatMap((event) => projection.ids(event));
-  await reads.collection(projection.collection);
-  const stored = await reads.stamped(projection.collection.name, ids);
-  return project(projection, relevant, stored);
+  const idsOf = relevant.map((event) => projection.ids(event));
+  const stored = await reads.stamped(projection.collection.name, idsOf.flat());
+  return evolveAll(projection, relevant, idsOf, stored);
 }
 
 export interface RebuildProgress {

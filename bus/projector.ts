@@ -91,7 +91,7 @@ export class Projector {
     for (const projection of this.projections.values()) {
       const at = this.positions.get(projection.name) ?? null;
       if (at !== null && at >= upTo) continue;
-      const unseen = at === null ? events : events.filter((event) => event.position > at);
+      const unseen = at === null || (events[0]?.position ?? 0n) > at ? events : events.filter((event) => event.position > at);
       commits.push({ projection: projection.name, position: upTo, changes: await changesOf(this.options.reads, projection, unseen) });
     }
     if (commits.length === 0) return;

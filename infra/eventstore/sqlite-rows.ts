@@ -38,14 +38,49 @@ export interface EventRow {
 }
 
 export function toRecorded(row: EventRow): RecordedEvent {
+  return recorded(row.position, row.id, row.stream_id, row.revision, row.type, row.data, row.metadata, row.created);
+}
+
+/**
+ * The same columns read as an array (better-sqlite3's raw mode), for the long
+ * reads (catch-up pages, the tail): building an object per row cost a third
+ * of reading it.
+ */
+export const EVENT_COLUMNS = 'position, id, stream_id, revision, type, data, metadata, created';
+
+export type EventTuple = [
+  position: number | bigint,
+  id: string,
+  streamId: string,
+  revision: number,
+  type: string,
+  data: string,
+  metadata: string,
+  created: number,
+];
+
+export function tupleToRecorded(row: EventTuple): RecordedEvent {
+  return recorded(...row);
+}
+
+function recorded(
+  position: number | bigint,
+  id: string,
+  streamId: string,
+  revision: number,
+  type: string,
+  data: string,
+  metadata: string,
+  created: number,
+): RecordedEvent {
   return {
-    id: row.id,
-    type: row.type,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
-    streamId: row.stream_id,
-    revision: row.revision,
-    position: BigInt(row.position),
-    created: new Date(row.created),
+    id,
+    type,
+    data: JSON.parse(data) as unknown,
+    metadata: JSON.parse(metadata) as RecordedEvent['metadata'],
+    streamId,
+    revision,
+    position: BigInt(position),
+    created: new Date(created),
   };
 }

@@ -4,7 +4,7 @@ import type { Observable } from 'rxjs';
 import { CommitSignal } from './commit-signal.js';
 import { observe, positionOf } from './messages.js';
 import { LogTail } from './tail.js';
-import { SCHEMA, toRecorded, type EventRow } from './sqlite-rows.js';
+import { EVENT_COLUMNS, SCHEMA, toRecorded, tupleToRecorded, type EventRow, type EventTuple } from './sqlite-rows.js';
 import { ActualRevision, StreamNotFoundError, WrongExpectedVersionError } from './errors.js';
 import type {
   AppendResult,
@@ -135,7 +135,7 @@ export class SqliteEventStore implements EventStore {
          ON CONFLICT (subscriber) DO UPDATE SET position = max(position, excluded.position)`,
       ),
       deleteCheckpoint: this.db.prepare('DELETE FROM checkpoints WHERE subscriber = ?'),
-      after: this.db.prepare<[Position, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      after: this.db.prepare<[Position, number], EventTuple>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       // The same expression as events_by_correlation, or SQLite would not use the index.
       correlation: this.db.prepare<[string], EventRow>(
         "SELECT * FROM events WHERE json_extract(metadata, '$.correlationId') = ? ORDER BY position",
@@ -143,7 +143,7 @@ export class SqliteEventStore implements EventStore {
     };
     this.tail = new LogTail(
       {
-        readAfter: (after, limit) => this.statements.after.all(after, limit).map(toRecorded),
+        readAfter: (after, limit) => this.statements.after.all(after, limit).map(tupleToRecorded),
         head: () => this.currentHead(),
         changes: () => this.signal.changes(),
       },
@@ -308,7 +308,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return this.readPage(options.after ?? 0n, options.maxCount ?? this.pageSize, options.filter).rows.map(toRecorded);
+    return this.readPage(options.after ?? 0n, options.maxCount ?? this.pageSize, options.filter).rows.map(tupleToRecorded);
   }
 
   async readCorrelation(correlationId: string): Promise<RecordedEvent[]> {
@@ -320,7 +320,7 @@ export class SqliteEventStore implements EventStore {
    * so a filtered reader that reached the end of the page knows it has seen
    * everything up to the head.
    */
-  private readPage(after: Position, limit: number, filter: EventFilter | undefined, scan: TypeScan = { dense: true }): { rows: EventRow[]; head: Position } {
+  private readPage(after: Position, limit: number, filter: EventFilter | undefined, scan: TypeScan = { dense: true }): { rows: EventTuple[]; head: Position } {
     const where: string[] = ['position > ?', 'position <= ?'];
     const params: unknown[] = [];
     if (filter?.streamPrefixes?.length) {
@@ -330,10 +330,10 @@ export class SqliteEventStore implements EventStore {
     }
     const types = filter?.eventTypes ?? [];
     const select = (typeTerm: string) =>
-      this.statement(`SELECT * FROM events WHERE ${[...where, ...(typeTerm ? [typeTerm] : [])].join(' AND ')} ORDER BY position LIMIT ?`);
+      this.statement(`SELECT ${EVENT_COLUMNS} FROM events WHERE ${[...where, ...(typeTerm ? [typeTerm] : [])].join(' AND ')} ORDER BY position LIMIT ?`).raw(true);
     const read = this.db.transaction(() => {
       const head = BigInt(this.statements.head.get()?.position ?? 0);
-      if (types.length === 0) return { rows: select('').all(after, head, ...params, limit) as EventRow[], head };
+      if (types.length === 0) return { rows: select('').all(after, head, ...params, limit) as EventTuple[], head };
       // Two plans for a filter by type. Through the (type, position) index,
       // SQLite finds each type's rows and sorts them; along the log itself
       // ("+type" keeps it off the index) it reads every row and keeps the
@@ -348,14 +348,14 @@ export class SqliteEventStore implements EventStore {
       const byType = select(`type IN (${list})`);
       const alongLog = select(`+type IN (${list})`);
       const span = BigInt(limit) * 8n;
-      const rows: EventRow[] = [];
+      const rows: EventTuple[] = [];
       for (let from = after; rows.length < limit && from < head; from += span) {
         const to = from + span < head ? from + span : head;
         const want = limit - rows.length;
-        const found = (scan.dense ? alongLog : byType).all(from, to, ...params, ...types, want) as EventRow[];
+        const found = (scan.dense ? alongLog : byType).all(from, to, ...params, ...types, want) as EventTuple[];
         rows.push(...found);
         // How much of the span those rows took: all of it, unless the page filled first.
-        const covered = found.length === want ? BigInt(found.at(-1)!.position) - from : to - from;
+        const covered = found.length === want ? BigInt(found.at(-1)![0]) - from : to - from;
         scan.dense = covered > 0n && BigInt(found.length) * DENSE_SHARE >= covered;
       }
       return { rows, head };
@@ -395,7 +395,7 @@ export class SqliteEventStore implements EventStore {
           continue;
         }
         const { rows, head } = this.readPage(cursor, Math.min(max, this.pageSize), filter, scan);
-        const batch: SubscriptionMessage[] = rows.map((row) => ({ kind: 'event', event: toRecorded(row) }));
+        const batch: SubscriptionMessage[] = rows.map((row) => ({ kind: 'event', event: tupleToRecorded(row) }));
         if (rows.length < Math.min(max, this.pageSize) && head > (batch.length ? positionOf(batch.at(-1)!) : cursor)) {
           batch.push({ kind: 'checkpoint', position: head });
         }

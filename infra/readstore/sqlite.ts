@@ -40,6 +40,8 @@ interface Target {
   table: string;
   /** Whether any of its documents has a tombstone (checked once per commit, set when the commit deletes one). */
   hasTombstones: boolean;
+  /** Looked up once per commit rather than once per document: the statement cache is keyed by the whole SQL. */
+  upsert: Database.Statement;
 }
 
 export class SqliteReadStore implements ReadStore {
@@ -182,7 +184,14 @@ export class SqliteReadStore implements ReadStore {
         if (!target) {
           const collection = this.resolve(model);
           const hasTombstones = this.statement('SELECT EXISTS (SELECT 1 FROM tombstones WHERE collection = ?)').pluck().get(collection) === 1;
-          target = { collection, table: this.ensureTable(collection), hasTombstones };
+          const t = this.ensureTable(collection);
+          // The guard in the statement itself: a document already at this stamp or later stays.
+          const upsert = this.statement(
+            `INSERT INTO ${t} (id, body, position) VALUES (?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET body = excluded.body, position = excluded.position
+             WHERE position IS NULL OR position < excluded.position`,
+          );
+          target = { collection, table: t, hasTombstones, upsert };
           targets.set(model, target);
         }
         return target;
@@ -209,12 +218,7 @@ export class SqliteReadStore implements ReadStore {
       : undefined;
     if (tombstone !== undefined && tombstone >= key) return;
     if (change.op === 'upsert') {
-      // The guard in the statement itself: a document already at this stamp or later stays.
-      this.statement(
-        `INSERT INTO ${t} (id, body, position) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET body = excluded.body, position = excluded.position
-         WHERE position IS NULL OR position < excluded.position`,
-      ).run(id, JSON.stringify(change.doc), key);
+      target.upsert.run(id, JSON.stringify(change.doc), key);
       if (tombstone !== undefined) this.statement('DELETE FROM tombstones WHERE collection = ? AND id = ?').run(collection, id);
     } else {
       const deleted = this.statement(`DELETE FROM ${t} WHERE id = ? AND (position IS NULL OR position < ?)`).run(id, key).changes;

@@ -29,7 +29,7 @@ import type { ConcertEvent } from '../domains/concert/events.js';
 import { integer } from './support/knobs.js';
 import { describeMachine } from './support/machine.js';
 import { reportHeading } from './support/report.js';
-import { prepareHolds, type PreparedHold } from './support/saga-prepare.js';
+import { knobsForPreparedHolds, prepareHolds, type PreparedHold } from './support/saga-prepare.js';
 import { paymentsSince, waitUntilReady } from './support/saga-phase.js';
 import { startSystem, type SystemProcess } from './support/system-process.js';
 import { rawAppends } from './support/raw-sqlite.js';
@@ -110,14 +110,7 @@ async function main(): Promise<void> {
 
     const system = await startSystem({
       dataDir: dir,
-      knobs: {
-        QUEUE_MAX_ACTIVE: String(holds.length + 1_000),
-        QUEUE_ADMIT_INTERVAL_MS: '100',
-        QUEUE_TOKEN_TTL_MS: String(HOUR),
-        HOLD_TTL_MS: String(HOUR),
-        DELIVERY_BACKOFF_MS: '200',
-        DELIVERY_MAX_BACKOFF_MS: '2000',
-      },
+      knobs: knobsForPreparedHolds(holds, HOUR),
     });
     const store = new SqliteEventStore({ file: join(dir, 'events.db') });
     let run;

@@ -39,7 +39,7 @@ import { reportHeading } from './support/report.js';
 import { describeMachine } from './support/machine.js';
 import { formatCounts } from './support/recorder.js';
 import { runLoad } from './support/run-load.js';
-import { prepareHolds, type PreparedHold } from './support/saga-prepare.js';
+import { knobsForPreparedHolds, prepareHolds, type PreparedHold } from './support/saga-prepare.js';
 import { renderSvg } from './support/svg-plot.js';
 import { startSystem } from './support/system-process.js';
 import { startOtlpSink, type OtlpSink } from './support/otlp-sink.js';
@@ -91,12 +91,7 @@ async function runSystem(dir: string, holds: PreparedHold[], phases: Phase[], pr
     dataDir: dir,
     cpuProfileDir: profileDir,
     knobs: {
-      QUEUE_MAX_ACTIVE: String(holds.length + 1_000),
-      QUEUE_ADMIT_INTERVAL_MS: '100',
-      QUEUE_TOKEN_TTL_MS: String(HOUR),
-      HOLD_TTL_MS: String(HOUR),
-      DELIVERY_BACKOFF_MS: '200',
-      DELIVERY_MAX_BACKOFF_MS: '2000',
+      ...knobsForPreparedHolds(holds, HOUR),
       ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint } : {}),
     },
   });

@@ -66,3 +66,18 @@ export async function prepareHolds(dataDir: string, count: number, options: { pr
     await store.close();
   }
 }
+
+/**
+ * The system's knobs for paying prepared holds: every fan admitted at once,
+ * tokens and holds that outlive the run, deliveries retried within seconds.
+ */
+export function knobsForPreparedHolds(holds: readonly PreparedHold[], holdTtlMs: number): Record<string, string> {
+  return {
+    QUEUE_MAX_ACTIVE: String(holds.length + 1_000),
+    QUEUE_ADMIT_INTERVAL_MS: '100',
+    QUEUE_TOKEN_TTL_MS: String(holdTtlMs),
+    HOLD_TTL_MS: String(holdTtlMs),
+    DELIVERY_BACKOFF_MS: '200',
+    DELIVERY_MAX_BACKOFF_MS: '2000',
+  };
+}

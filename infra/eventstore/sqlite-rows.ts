@@ -38,7 +38,7 @@ export interface EventRow {
 }
 
 export function toRecorded(row: EventRow): RecordedEvent {
-  return recorded(row.position, row.id, row.stream_id, row.revision, row.type, row.data, row.metadata, row.created);
+  return tupleToRecorded([row.position, row.id, row.stream_id, row.revision, row.type, row.data, row.metadata, row.created]);
 }
 
 /**
@@ -59,20 +59,7 @@ export type EventTuple = [
   created: number,
 ];
 
-export function tupleToRecorded(row: EventTuple): RecordedEvent {
-  return recorded(...row);
-}
-
-function recorded(
-  position: number | bigint,
-  id: string,
-  streamId: string,
-  revision: number,
-  type: string,
-  data: string,
-  metadata: string,
-  created: number,
-): RecordedEvent {
+export function tupleToRecorded([position, id, streamId, revision, type, data, metadata, created]: EventTuple): RecordedEvent {
   return {
     id,
     type,

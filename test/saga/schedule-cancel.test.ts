@@ -1,10 +1,9 @@
 import t from 'tap';
 import { startTestSystem, assertInvariants, type TestSystem } from '../support/system.js';
+import { hold, pay } from '../support/reservations.js';
 import { cancelSchedule } from '../../domains/concert/cancel-schedule.js';
-import { holdSeats } from '../../domains/reservation/hold-seat.js';
 import { seat, seatStream } from '../../domains/reservation/seat.js';
 import { paymentStream } from '../../domains/payment/payment.js';
-import { requestPayment } from '../../domains/payment/request-payment.js';
 import { pointsStream, wallet } from '../../domains/point/wallet.js';
 import { schedules, type ScheduleDoc } from '../../projections/schedules.js';
 import { project } from '../../bus/projection.js';
@@ -12,29 +11,6 @@ import { load } from '../../bus/command.js';
 import { Rejection } from '../../bus/decider.js';
 import type { Position, RecordedEvent } from '../../infra/eventstore/port.js';
 
-type Schedule = Awaited<ReturnType<TestSystem['openSchedule']>>;
-
-const hold = (system: TestSystem, schedule: Schedule, userId: string, seatNos: number[]) =>
-  holdSeats(system.store, { scheduleId: schedule.scheduleId, seatNos, userId, price: schedule.price }, system.clock.now(), {
-    ttlMs: system.config.holdTtlMs,
-    maxSeats: system.config.maxSeatsPerUser,
-  });
-
-const pay = (system: TestSystem, schedule: Schedule, reservation: { reservationId: string; userId: string; seatNos: number[]; amount: number }) =>
-  requestPayment(
-    system.store,
-    {
-      reservationId: reservation.reservationId,
-      userId: reservation.userId,
-      concertId: schedule.concertId,
-      scheduleId: schedule.scheduleId,
-      seatNo: reservation.seatNos[0]!,
-      amount: reservation.amount,
-      ...(reservation.seatNos.length > 1 ? { seatNos: reservation.seatNos } : {}),
-    },
-    system.clock.now(),
-    system.config.paymentDeadlineMs,
-  );
 
 /** The events after `after`, a page at a time: the part of the log a phase of the test wrote. */
 async function eventsAfter(system: TestSystem, after?: Position): Promise<RecordedEvent[]> {

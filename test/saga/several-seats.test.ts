@@ -1,40 +1,16 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { startTestSystem, assertInvariants, type TestSystem } from '../support/system.js';
+import { hold, pay, type Schedule } from '../support/reservations.js';
 import { seatStream } from '../../domains/reservation/seat.js';
 import { holdings, holdingsStream, seatsClaimed } from '../../domains/reservation/holdings.js';
-import { holdSeats } from '../../domains/reservation/hold-seat.js';
 import { paymentStream } from '../../domains/payment/payment.js';
 import { pointsStream } from '../../domains/point/wallet.js';
-import { requestPayment } from '../../domains/payment/request-payment.js';
 import { handleCommand, load } from '../../bus/command.js';
 import { Rejection } from '../../bus/decider.js';
 import { SqliteEventStore } from '../../infra/eventstore/sqlite.js';
 import type { EventStore } from '../../infra/eventstore/port.js';
 
-type Schedule = Awaited<ReturnType<TestSystem['openSchedule']>>;
-
-const hold = (system: TestSystem, schedule: Schedule, userId: string, seatNos: number[], store: EventStore = system.store) =>
-  holdSeats(store, { scheduleId: schedule.scheduleId, seatNos, userId, price: schedule.price }, system.clock.now(), {
-    ttlMs: system.config.holdTtlMs,
-    maxSeats: system.config.maxSeatsPerUser,
-  });
-
-const pay = (system: TestSystem, schedule: Schedule, reservation: { reservationId: string; userId: string; seatNos: number[]; amount: number }) =>
-  requestPayment(
-    system.store,
-    {
-      reservationId: reservation.reservationId,
-      userId: reservation.userId,
-      concertId: schedule.concertId,
-      scheduleId: schedule.scheduleId,
-      seatNo: reservation.seatNos[0]!,
-      amount: reservation.amount,
-      ...(reservation.seatNos.length > 1 ? { seatNos: reservation.seatNos } : {}),
-    },
-    system.clock.now(),
-    system.config.paymentDeadlineMs,
-  );
 
 const claimedBy = async (system: TestSystem, schedule: Schedule, userId: string) =>
   seatsClaimed((await load(system.store, holdings, holdingsStream(schedule.scheduleId, userId))).state);

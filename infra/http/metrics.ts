@@ -9,8 +9,8 @@ export interface MetricsOptions {
   processMetrics?: boolean;
 }
 
-/** Saga endings the API process has seen, from the events themselves. */
-const SAGA_ENDINGS = ['PaymentCompleted', 'PaymentFailed'] as const;
+/** Saga endings the API process has seen, from the events themselves; a refund is a completed payment's second ending. */
+const SAGA_ENDINGS = ['PaymentCompleted', 'PaymentFailed', 'PaymentRefunded'] as const;
 
 /**
  * What /metrics exposes, on a registry of its own (so that several APIs in one
@@ -42,7 +42,7 @@ export class Metrics {
     });
     this.sagaOutcomes = new Counter({
       name: 'saga_outcomes_total',
-      help: 'Payments that ended, by status and failure reason (reason "" for COMPLETED)',
+      help: 'Payments that ended, by status and reason: the failure reason, who cancelled for REFUNDED (USER, SCHEDULE_CANCELLED), "" for COMPLETED',
       labelNames: ['status', 'reason'],
       registers,
     });
@@ -77,6 +77,8 @@ export class Metrics {
     } else if (event.type === 'PaymentFailed') {
       this.sagaOutcomes.inc({ status: 'FAILED', reason: event.data.reason });
       this.observeLatency('FAILED', event.data.requestedAt, event.data.failedAt);
+    } else if (event.type === 'PaymentRefunded') {
+      this.sagaOutcomes.inc({ status: 'REFUNDED', reason: event.data.reason });
     }
   }
 

@@ -94,23 +94,25 @@ t.test('GET /metrics: requests by route and status, saga outcomes and latency, s
   const system = await startTestSystem(t);
   const api = await startTestApi(t, system);
   const scheduleId = (await api.registerConcert()).schedules[0]!.scheduleId;
-  await completedPayment(api, 'ana', 1, scheduleId);
+  const paid = await completedPayment(api, 'ana', 1, scheduleId);
   await completedPayment(api, 'ben', 2, scheduleId, 10);
   await api.inject({ method: 'GET', url: '/concerts/nope/schedules' });
+  const cancel = await api.inject({ method: 'POST', url: `/reservations/${paid.reservationId}/cancel`, payload: { userId: 'ana' } });
+  t.equal(cancel.statusCode, 202, "ana's paid seat is cancelled: a refund, the saga's other ending");
 
-  let text = '';
-  for (let i = 0; i < 100 && !/saga_outcomes_total\{status="FAILED"/.test(text); i++) {
+  // The counters follow the log live: wait for the last ending to reach them, however long the machine takes.
+  const text = await until('the refund counted', async () => {
     const response = await api.inject({ method: 'GET', url: '/metrics' });
     t.equal(response.statusCode, 200);
     t.match(response.headers['content-type'], /^text\/plain/);
-    text = response.body;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+    return /saga_outcomes_total\{status="REFUNDED"/.test(response.body) ? response.body : undefined;
+  });
   t.match(text, /http_requests_total\{method="POST",route="\/payments",status="202"\} 2/, 'requests by route pattern and status');
   t.match(text, /http_requests_total\{method="GET",route="\/concerts\/:concertId\/schedules",status="404"\} 1/, 'refusals too');
   t.match(text, /http_request_duration_seconds_count\{method="POST",route="\/reservations",status="201"\} 2/);
   t.match(text, /saga_outcomes_total\{status="COMPLETED",reason=""\} 1/);
   t.match(text, /saga_outcomes_total\{status="FAILED",reason="INSUFFICIENT_BALANCE"\} 1/);
+  t.match(text, /saga_outcomes_total\{status="REFUNDED",reason="USER"\} 1/, 'a refund counted with who cancelled');
   t.match(text, /saga_duration_seconds_count\{status="COMPLETED"\} 1/);
   t.match(text, /projection_lag\{subscriber="reactions-payment"\} \d+/);
   // The saga's last events (a token's expiry, a seat's holdings) are none of the payments model's: its

@@ -35,6 +35,13 @@ function Subscribers({ health }) {
     </table>`;
 }
 
+/** How a schedule stands: its free seats while OPEN; once cancelled, how far the cancellation has come. */
+function standing(s) {
+  if (s.status === 'CANCELLING') return `CANCELLING, ${s.refundsPending} refunds pending`;
+  if (s.status === 'CANCELLED') return 'CANCELLED';
+  return `${s.availableSeats}/${s.totalSeats} free`;
+}
+
 function SeatMap() {
   const concerts = useLoad(() => get('/concerts'), []);
   const [concertId, setConcertId] = useState('');
@@ -55,7 +62,7 @@ function SeatMap() {
       </label>
       <label>Schedule
         <select name="schedule" value=${scheduleId} onChange=${(e) => setScheduleId(e.target.value)}>
-          ${(schedules.value ?? []).map((s) => html`<option value=${s.scheduleId}>${time(s.startsAt)} (${s.availableSeats}/${s.totalSeats} free)</option>`)}
+          ${(schedules.value ?? []).map((s) => html`<option value=${s.scheduleId}>${time(s.startsAt)} (${standing(s)})</option>`)}
         </select>
       </label>
     </div>

@@ -157,6 +157,15 @@ if (!executablePath && !required) {
     t.equal(await page.locator('.seats button.seat').count(), 12, 'every seat of the gala');
     await shot('health');
 
+    // The matinee called off: its refund runs through the saga, and the schedule says how far it has come.
+    const called = await api.inject({ method: 'POST', url: `/schedules/${matinee.schedules[0]!.scheduleId}/cancel`, headers: api.admin });
+    t.equal(called.statusCode, 202, 'the matinee is cancelled');
+    await system.settle();
+    await api.settle();
+    // Choosing the concert loads its schedules afresh.
+    await page.getByLabel('Concert').selectOption({ label: 'Matinee' });
+    await page.getByLabel('Schedule').locator('option', { hasText: '(CANCELLED)' }).waitFor({ state: 'attached' });
+
     t.same(problems, [], 'no page errors, no console errors (a CSP violation is one), no request to anywhere but the server');
   });
 }

@@ -2,11 +2,12 @@ import t, { type Test } from 'tap';
 import { startTestSystem, assertInvariants, type TestSystem } from '../support/system.js';
 import { seat, seatStream } from '../../domains/reservation/seat.js';
 import { holdings, holdingsStream, seatsClaimed } from '../../domains/reservation/holdings.js';
-import { holdSeats } from '../../domains/reservation/hold-seat.js';
+import type { holdSeats } from '../../domains/reservation/hold-seat.js';
+import { hold, pay } from '../support/reservations.js';
+import type { EventStore } from '../../infra/eventstore/port.js';
 import { cancelReservation } from '../../domains/reservation/cancel-reservation.js';
-import { payment, paymentStream } from '../../domains/payment/payment.js';
+import { payment, paymentIdFor, paymentStream } from '../../domains/payment/payment.js';
 import { pointsStream, wallet } from '../../domains/point/wallet.js';
-import { requestPayment } from '../../domains/payment/request-payment.js';
 import { load } from '../../bus/command.js';
 import { Rejection } from '../../bus/decider.js';
 
@@ -17,25 +18,38 @@ type Reservation = Awaited<ReturnType<typeof holdSeats>>;
 const STARTS_AT = Date.parse('2030-06-01T19:00:00.000Z');
 
 async function paidReservation(system: TestSystem, schedule: Schedule, userId: string, seatNos: number[]) {
-  const reservation = await holdSeats(system.store, { scheduleId: schedule.scheduleId, seatNos, userId, price: schedule.price }, system.clock.now(), {
-    ttlMs: system.config.holdTtlMs,
-    maxSeats: system.config.maxSeatsPerUser,
-  });
-  const { paymentId } = await requestPayment(
-    system.store,
-    {
-      reservationId: reservation.reservationId,
-      userId,
-      concertId: schedule.concertId,
-      scheduleId: schedule.scheduleId,
-      seatNo: reservation.seatNo,
-      amount: reservation.amount,
-      ...(seatNos.length > 1 ? { seatNos: reservation.seatNos } : {}),
-    },
-    system.clock.now(),
-    system.config.paymentDeadlineMs,
-  );
+  const reservation = await hold(system, schedule, userId, seatNos);
+  const { paymentId } = await pay(system, schedule, reservation);
   return { reservation, paymentId };
+}
+
+/**
+ * The event store, except that the first read of `streamId` runs `meanwhile`
+ * after it has read and before it answers: the reader then decides on what it
+ * read, while the log has moved on. How a request racing another one is
+ * pinned down without depending on timing.
+ */
+function racedAfterReading(store: EventStore, streamId: string, meanwhile: () => Promise<void>): EventStore {
+  let raced = false;
+  return new Proxy(store, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      if (key !== 'readStream') return value.bind(target);
+      return async (stream: string, ...rest: unknown[]) => {
+        const read = await (value as (...args: unknown[]) => Promise<unknown>).call(target, stream, ...rest).then(
+          (events) => ({ events }),
+          (error: unknown) => ({ error }),
+        );
+        if (stream === streamId && !raced) {
+          raced = true;
+          await meanwhile();
+        }
+        if ('error' in read) throw read.error;
+        return read.events;
+      };
+    },
+  });
 }
 
 /** As the route asks: cancellations close CANCELLATION_CUTOFF_MS before the schedule starts. */
@@ -52,6 +66,7 @@ async function rejection(promise: Promise<unknown>): Promise<string | undefined>
   return undefined;
 }
 
+const paymentIdOf = (reservation: Reservation) => paymentIdFor(reservation.reservationId);
 const types = (system: TestSystem, streamId: string) => system.streamTypes(streamId);
 const balance = async (system: TestSystem, userId: string) => (await load(system.store, wallet, pointsStream(userId))).state.balance;
 const claimed = async (system: TestSystem, schedule: Schedule, userId: string) =>
@@ -175,10 +190,7 @@ t.test('every reaction delivered again after a refund, RefundRequested among the
 t.test('a hold cancelled before any payment (twice at once) is released at once, every seat of it, once', async (t) => {
   const system = await startTestSystem(t);
   const schedule = await system.openSchedule(3, 100);
-  const reservation = await holdSeats(system.store, { scheduleId: schedule.scheduleId, seatNos: [1, 2], userId: 'ana', price: 100 }, system.clock.now(), {
-    ttlMs: system.config.holdTtlMs,
-    maxSeats: system.config.maxSeatsPerUser,
-  });
+  const reservation = await hold(system, schedule, 'ana', [1, 2]);
   const both = await Promise.all([cancel(system, reservation), cancel(system, reservation)]);
   for (const outcome of both) t.match(outcome, { status: 'RELEASED' }, 'twice at once: both released');
   for (const seatNo of [1, 2]) {
@@ -199,12 +211,61 @@ t.test('a hold cancelled before any payment (twice at once) is released at once,
 t.test('a hold that expired cannot be cancelled', async (t) => {
   const system = await startTestSystem(t);
   const schedule = await system.openSchedule(3, 100);
-  const reservation = await holdSeats(system.store, { scheduleId: schedule.scheduleId, seatNos: [1], userId: 'ana', price: 100 }, system.clock.now(), {
-    ttlMs: system.config.holdTtlMs,
-    maxSeats: system.config.maxSeatsPerUser,
-  });
+  const reservation = await hold(system, schedule, 'ana', [1]);
   system.clock.advance(system.config.holdTtlMs);
   await system.settle();
   t.equal(await rejection(cancel(system, reservation)), 'NOT_CANCELLABLE');
   await assertInvariants(t, system);
+});
+
+t.test('a payment that lands while its hold is being cancelled: whichever reaches the seats first decides, and both end consistent', async (t) => {
+  await t.test('paid in between: the seats stay reserved and the cancel says the payment is in progress', async (t) => {
+    const system = await startTestSystem(t);
+    const schedule = await system.openSchedule(3, 100);
+    await system.charge('ana', 1_000);
+    const reservation = await hold(system, schedule, 'ana', [1, 2]);
+    let paymentId = '';
+    // The cancel found no payment; before it reaches the seats, the payment is asked for and completes.
+    const raced = racedAfterReading(system.store, paymentStream(paymentIdOf(reservation)), async () => {
+      paymentId = (await pay(system, schedule, reservation)).paymentId;
+      await system.settle();
+    });
+    const code = await rejection(cancelReservation(raced, reservation, system.clock.now(), async () => new Date(STARTS_AT - system.config.cancellationCutoffMs)));
+    t.equal(code, 'PAYMENT_IN_PROGRESS');
+    await system.settle();
+    t.equal((await load(system.store, payment, paymentStream(paymentId))).state.status, 'COMPLETED', 'the payment stands');
+    for (const seatNo of [1, 2]) {
+      t.same(await types(system, seatStream(schedule.scheduleId, seatNo)), ['SeatHeld', 'SeatReserved'], `seat ${seatNo}: reserved, not released`);
+    }
+    t.equal(await claimed(system, schedule, 'ana'), 2, 'both seats still counted as hers');
+    t.match(await cancel(system, reservation), { status: 'CANCELLING', paymentId }, 'asked again, it is a refund');
+    await system.settle();
+    await assertRefunded(t, system, schedule, reservation, paymentId);
+    await assertInvariants(t, system);
+  });
+
+  await t.test('asked for in between, confirmed after: the seats are released first and the payment fails, nothing debited', async (t) => {
+    // The seats answer the payment only once the cancel has released them.
+    const system = await startTestSystem(t, { without: ['reservation'] });
+    const schedule = await system.openSchedule(3, 100);
+    await system.charge('ana', 1_000);
+    const reservation = await hold(system, schedule, 'ana', [1, 2]);
+    let paymentId = '';
+    const raced = racedAfterReading(system.store, paymentStream(paymentIdOf(reservation)), async () => {
+      paymentId = (await pay(system, schedule, reservation)).paymentId;
+    });
+    t.match(
+      await cancelReservation(raced, reservation, system.clock.now(), async () => new Date(STARTS_AT - system.config.cancellationCutoffMs)),
+      { status: 'RELEASED' },
+    );
+    await system.start(['reservation']);
+    await system.settle();
+    t.match((await load(system.store, payment, paymentStream(paymentId))).state, { status: 'FAILED', reason: 'NOT_HOLDER' });
+    t.equal(await balance(system, 'ana'), 1_000, 'nothing debited');
+    for (const seatNo of [1, 2]) {
+      t.same((await load(system.store, seat, seatStream(schedule.scheduleId, seatNo))).state.status, 'AVAILABLE', `seat ${seatNo} free`);
+    }
+    t.equal(await claimed(system, schedule, 'ana'), 0);
+    await assertInvariants(t, system);
+  });
 });

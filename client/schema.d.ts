@@ -2554,13 +2554,13 @@ export interface operations {
                          * @enum {string}
                          */
                         status: "PENDING" | "COMPLETED" | "FAILED" | "REFUNDED";
+                        /** Format: date-time */
+                        requestedAt: string;
                         /**
                          * @description Why it FAILED
                          * @enum {string}
                          */
                         reason?: "HOLD_EXPIRED" | "NOT_HOLDER" | "ALREADY_RESERVED" | "INSUFFICIENT_BALANCE" | "TIMEOUT" | "SCHEDULE_CANCELLED";
-                        /** Format: date-time */
-                        requestedAt: string;
                         /**
                          * Format: date-time
                          * @description A payment still PENDING then fails with TIMEOUT
@@ -3196,7 +3196,10 @@ export interface operations {
                         scheduleId?: string;
                         seatNo?: number;
                         amount?: number;
-                        /** @enum {string} */
+                        /**
+                         * @description A payment being refunded is COMPLETED until the refund is done
+                         * @enum {string}
+                         */
                         status: "PENDING" | "COMPLETED" | "FAILED" | "REFUNDED";
                         /** Format: date-time */
                         requestedAt: string;

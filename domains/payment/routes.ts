@@ -5,7 +5,7 @@ import { correlate } from '../../infra/http/correlation.js';
 import { HttpProblem, notFound } from '../../infra/http/errors.js';
 import { guardedToken, queueTokenGuard, requireActive } from '../../infra/http/queue-token.js';
 import { integerQuery } from '../../infra/http/query.js';
-import { dateTime, errors, id, idempotencyKeyHeader, queueTokenHeader } from '../../infra/http/schemas.js';
+import { dateTime, errors, id, idempotencyKeyHeader, paymentFields, paymentStatus, queueTokenHeader } from '../../infra/http/schemas.js';
 import { examples } from '../../infra/http/examples.js';
 import { payments, reservations, sagaTraces, schedules, userReservations } from '../../projections/index.js';
 import type { PaymentDoc } from '../../projections/payments.js';
@@ -13,13 +13,7 @@ import { payment, paymentIdFor, paymentStream, type PaymentState } from './payme
 import { requestPayment } from './request-payment.js';
 
 const MAX_WAIT_MS = 30_000;
-/** The long poll looks again at least this often, even when no progress woke it. */
 
-const status = {
-  type: 'string',
-  enum: ['PENDING', 'COMPLETED', 'FAILED', 'REFUNDED'],
-  description: 'A payment being refunded is COMPLETED until the refund is done',
-} as const;
 const reason = {
   type: 'string',
   enum: ['HOLD_EXPIRED', 'NOT_HOLDER', 'ALREADY_RESERVED', 'INSUFFICIENT_BALANCE', 'TIMEOUT', 'SCHEDULE_CANCELLED'],
@@ -29,22 +23,15 @@ const reason = {
 const requestedView = {
   type: 'object',
   required: ['paymentId', 'reservationId', 'status'],
-  properties: { paymentId: { type: 'string' }, reservationId: { type: 'string' }, status, reason },
+  properties: { paymentId: { type: 'string' }, reservationId: { type: 'string' }, status: paymentStatus, reason },
 } as const;
 
 const paymentView = {
   type: 'object',
   required: ['paymentId', 'reservationId', 'userId', 'amount', 'status', 'requestedAt'],
   properties: {
-    paymentId: { type: 'string' },
-    reservationId: { type: 'string' },
-    userId: { type: 'string' },
-    scheduleId: { type: 'string' },
-    seatNo: { type: 'integer' },
-    amount: { type: 'integer' },
-    status,
+    ...paymentFields,
     reason,
-    requestedAt: dateTime,
     deadlineAt: { ...dateTime, description: 'A payment still PENDING then fails with TIMEOUT' },
     completedAt: dateTime,
     failedAt: dateTime,

@@ -1,4 +1,4 @@
-import { dateTime, nullable } from './schemas.js';
+import { dateTime, nullable, paymentFields } from './schemas.js';
 
 /** The admin routes' answers, as JSON schemas: what the OpenAPI document shows and Fastify serializes by. */
 
@@ -65,16 +65,7 @@ export const sagaView = {
 export const paymentSummary = {
   type: 'object',
   required: ['paymentId', 'reservationId', 'userId', 'status', 'requestedAt'],
-  properties: {
-    paymentId: { type: 'string' },
-    reservationId: { type: 'string' },
-    userId: { type: 'string' },
-    scheduleId: { type: 'string' },
-    seatNo: { type: 'integer' },
-    amount: { type: 'integer' },
-    status: { type: 'string', enum: ['PENDING', 'COMPLETED', 'FAILED', 'REFUNDED'] },
-    requestedAt: dateTime,
-  },
+  properties: paymentFields,
 } as const;
 
 export const foldedView = {

@@ -14,6 +14,25 @@ export const userId = { type: 'string', minLength: 1, maxLength: 64, pattern: '^
 
 export const dateTime = { type: 'string', format: 'date-time' } as const;
 
+/** A payment's status as the API shows it (the payments read model's). */
+export const paymentStatus = {
+  type: 'string',
+  enum: ['PENDING', 'COMPLETED', 'FAILED', 'REFUNDED'],
+  description: 'A payment being refunded is COMPLETED until the refund is done',
+} as const;
+
+/** What every view of a payment shows: its own route's and the console's saga search. */
+export const paymentFields = {
+  paymentId: { type: 'string' },
+  reservationId: { type: 'string' },
+  userId: { type: 'string' },
+  scheduleId: { type: 'string' },
+  seatNo: { type: 'integer' },
+  amount: { type: 'integer' },
+  status: paymentStatus,
+  requestedAt: dateTime,
+} as const;
+
 /** Points: charges, prices, amounts. */
 export const points = { type: 'integer', minimum: 1, maximum: 10_000_000 } as const;
 

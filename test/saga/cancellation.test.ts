@@ -23,6 +23,15 @@ async function paidReservation(system: TestSystem, schedule: Schedule, userId: s
   return { reservation, paymentId };
 }
 
+/** ana pays for these seats of a fresh 3-seat schedule at 100 each, with `points` charged to pay from, and the saga runs. */
+async function anaPays(system: TestSystem, seatNos: number[], points = 1_000) {
+  const schedule = await system.openSchedule(3, 100);
+  if (points > 0) await system.charge('ana', points);
+  const { reservation, paymentId } = await paidReservation(system, schedule, 'ana', seatNos);
+  await system.settle();
+  return { schedule, reservation, paymentId };
+}
+
 /**
  * The event store, except that the first read of `streamId` runs `meanwhile`
  * after it has read and before it answers: the reader then decides on what it
@@ -88,10 +97,7 @@ async function assertRefunded(t: Test, system: TestSystem, schedule: Schedule, r
 for (const seatNos of [[2], [1, 3]]) {
   t.test(`a paid reservation of ${seatNos.length} seat(s) cancelled by its user: seats free, points back, payment REFUNDED`, async (t) => {
     const system = await startTestSystem(t);
-    const schedule = await system.openSchedule(3, 100);
-    await system.charge('ana', 1_000);
-    const { reservation, paymentId } = await paidReservation(system, schedule, 'ana', seatNos);
-    await system.settle();
+    const { schedule, reservation, paymentId } = await anaPays(system, seatNos);
     t.equal(await balance(system, 'ana'), 1_000 - 100 * seatNos.length, 'paid');
 
     const outcome = await cancel(system, reservation);
@@ -111,10 +117,7 @@ for (const seatNos of [[2], [1, 3]]) {
 t.test('past the cutoff a paid reservation stays paid', async (t) => {
   // A year's cutoff: the schedule's cancellations closed before the test clock began.
   const system = await startTestSystem(t, { env: { CANCELLATION_CUTOFF_MS: String(365 * 86_400_000) } });
-  const schedule = await system.openSchedule(3, 100);
-  await system.charge('ana', 1_000);
-  const { reservation, paymentId } = await paidReservation(system, schedule, 'ana', [1]);
-  await system.settle();
+  const { reservation, paymentId } = await anaPays(system, [1]);
   const before = await system.store.headPosition();
   t.equal(await rejection(cancel(system, reservation)), 'CANCELLATION_CLOSED');
   await system.settle();
@@ -127,10 +130,7 @@ t.test('past the cutoff a paid reservation stays paid', async (t) => {
 t.test('while its payment is pending a reservation cannot be cancelled; once paid it can', async (t) => {
   // The seats do not answer yet: the payment stays PENDING.
   const system = await startTestSystem(t, { without: ['reservation'] });
-  const schedule = await system.openSchedule(3, 100);
-  await system.charge('ana', 1_000);
-  const { reservation, paymentId } = await paidReservation(system, schedule, 'ana', [1, 2]);
-  await system.settle();
+  const { schedule, reservation, paymentId } = await anaPays(system, [1, 2]);
   const before = await system.store.headPosition();
   t.equal(await rejection(cancel(system, reservation)), 'PAYMENT_IN_PROGRESS');
   t.equal(await system.store.headPosition(), before, 'nothing written');
@@ -146,9 +146,7 @@ t.test('while its payment is pending a reservation cannot be cancelled; once pai
 
 t.test('a failed payment has nothing to cancel', async (t) => {
   const system = await startTestSystem(t);
-  const schedule = await system.openSchedule(3, 100);
-  const { reservation, paymentId } = await paidReservation(system, schedule, 'ana', [1]);
-  await system.settle();
+  const { reservation, paymentId } = await anaPays(system, [1], 0);
   t.same(await types(system, paymentStream(paymentId)), ['PaymentRequested', 'PaymentFailed'], 'no points');
   t.equal(await rejection(cancel(system, reservation)), 'NOT_CANCELLABLE');
   await assertInvariants(t, system);
@@ -156,10 +154,7 @@ t.test('a failed payment has nothing to cancel', async (t) => {
 
 t.test('a cancel asked again, or twice at once, asks for one refund', async (t) => {
   const system = await startTestSystem(t);
-  const schedule = await system.openSchedule(3, 100);
-  await system.charge('ana', 1_000);
-  const { reservation, paymentId } = await paidReservation(system, schedule, 'ana', [1, 2]);
-  await system.settle();
+  const { schedule, reservation, paymentId } = await anaPays(system, [1, 2]);
   const both = await Promise.all([cancel(system, reservation), cancel(system, reservation)]);
   for (const outcome of both) t.match(outcome, { status: 'CANCELLING', paymentId });
   t.match(await cancel(system, reservation), { status: 'CANCELLING', paymentId, position: null }, 'while the refund runs: the same, nothing written');
@@ -172,10 +167,7 @@ t.test('a cancel asked again, or twice at once, asks for one refund', async (t) 
 
 t.test('every reaction delivered again after a refund, RefundRequested among them, changes nothing', async (t) => {
   const system = await startTestSystem(t);
-  const schedule = await system.openSchedule(3, 100);
-  await system.charge('ana', 1_000);
-  const { reservation, paymentId } = await paidReservation(system, schedule, 'ana', [1, 2]);
-  await system.settle();
+  const { schedule, reservation, paymentId } = await anaPays(system, [1, 2]);
   await cancel(system, reservation);
   await system.settle();
   const before = await system.store.headPosition();
